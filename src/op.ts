@@ -1,0 +1,172 @@
+/**
+ * How an op is defined once: a shape rule (`info`) that validates inputs and options and returns
+ * everything a kernel needs, an optional multiply-accumulate count, kernels per backend (looked up
+ * by name, see backend.ts) and a vjp written with public ops (so gradients can be differentiated
+ * again). `apply` validates, allocates outputs, runs the kernel, and records the node.
+ */
+import type { DType, Data } from './dtype.js';
+import { alloc } from './dtype.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
+import type { Shape } from './shape.js';
+import { numel } from './shape.js';
+import { Tensor, isTensor } from './tensor.js';
+import type { Node } from './autograd/tape.js';
+import { isGradEnabled } from './autograd/tape.js';
+import { kernelFor } from './backend.js';
+
+export interface OpInfo {
+  readonly outShapes: readonly Shape[];
+  readonly outDtypes: readonly DType[];
+}
+
+export interface VjpCtx<I> {
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly info: I;
+  /** needs[i]: input i requires grad (skip work for the others). */
+  readonly needs: readonly boolean[];
+}
+
+export interface OpDef<A, I extends OpInfo> {
+  readonly name: string;
+  /** Validates inputs and attributes, throws typed errors, returns the kernel's plan. */
+  info(inputs: readonly Tensor[], attrs: A): I;
+  /** Multiply-accumulates performed by the forward kernel. */
+  macs?(info: I): number;
+  /** Gradients of the inputs given gradients of the outputs, written with public ops. */
+  vjp?(ctx: VjpCtx<I>, grads: readonly Tensor[]): (Tensor | null)[];
+}
+
+export function defineOp<A, I extends OpInfo>(def: OpDef<A, I>): OpDef<A, I> {
+  return def;
+}
+
+/** Output description for the common single-output case. */
+export function single(shape: Shape, dtype: DType): OpInfo {
+  return { outShapes: [shape], outDtypes: [dtype] };
+}
+
+/** Runs an op: validate, allocate, dispatch to the current backend's kernel, record for autograd. */
+export function apply<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor[] {
+  const info = op.info(inputs, attrs);
+  const outs: Data[] = info.outShapes.map((s, i) => alloc(info.outDtypes[i]!, numel(s)));
+  const kernel = kernelFor(op.name);
+  kernel(info as never, outs, inputs.map((t) => t.data));
+  const tensors = outs.map((d, i) => new Tensor(d, info.outShapes[i]!));
+  if (op.vjp && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(op, info, inputs, tensors);
+  return tensors;
+}
+
+export function apply1<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor {
+  return apply(op, inputs, attrs)[0]!;
+}
+
+function record<A, I extends OpInfo>(op: OpDef<A, I>, info: I, inputs: readonly Tensor[], outputs: Tensor[]): void {
+  const vjp = op.vjp!;
+  const needs = inputs.map((t) => t.requiresGrad);
+  const node: Node = {
+    name: op.name,
+    inputs,
+    outShapes: info.outShapes,
+    outDtypes: info.outDtypes,
+    backward: (grads) => vjp({ inputs, outputs, info, needs }, grads),
+  };
+  outputs.forEach((t, i) => {
+    if (t.dtype === 'int32') return;
+    t._node = node;
+    t._outIndex = i;
+    t.requiresGrad_(true);
+  });
+}
+
+/**
+ * Records a custom node for an op computed without a kernel (e.g. a reshape that shares data).
+ * `backward` must be written with public ops.
+ */
+export function recordCustom(
+  name: string,
+  inputs: readonly Tensor[],
+  outputs: Tensor[],
+  backward: (grads: readonly Tensor[]) => (Tensor | null)[],
+): void {
+  if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return;
+  const node: Node = {
+    name,
+    inputs,
+    outShapes: outputs.map((t) => t.shape),
+    outDtypes: outputs.map((t) => t.dtype),
+    backward,
+  };
+  outputs.forEach((t, i) => {
+    if (t.dtype === 'int32') return;
+    t._node = node;
+    t._outIndex = i;
+    t.requiresGrad_(true);
+  });
+}
+
+// ---- shared validation helpers -------------------------------------------------------------
+
+/** Checks that `v` is a Tensor (not a number, array or undefined). */
+export function expectTensor(op: string, arg: string, v: unknown): Tensor {
+  if (!isTensor(v)) throw new ValueError({ op, arg, expected: 'a Tensor', got: fmtValue(v) });
+  return v;
+}
+
+/** Checks a floating dtype (float32 or float64). */
+export function expectFloat(op: string, arg: string, t: Tensor): void {
+  if (t.dtype === 'int32') {
+    throw new DTypeError({ op, arg, expected: 'a float32 or float64 tensor', got: 'an int32 tensor' });
+  }
+}
+
+/** Checks that all tensors share one dtype (no silent promotion between float32 and float64). */
+export function expectSameDtype(op: string, tensors: readonly [string, Tensor][]): DType {
+  const [name0, t0] = tensors[0]!;
+  for (const [name, t] of tensors.slice(1)) {
+    if (t.dtype !== t0.dtype) {
+      throw new DTypeError({
+        op,
+        arg: name,
+        expected: `${t0.dtype} like ${name0}`,
+        got: t.dtype,
+        message: `${op}: mixed dtypes: ${name0} is ${t0.dtype} but ${name} is ${t.dtype}; convert one with .to()`,
+      });
+    }
+  }
+  return t0.dtype;
+}
+
+/** Checks the rank is one of `ranks`. */
+export function expectRank(op: string, arg: string, t: Tensor, ranks: readonly number[], what = ''): void {
+  if (!ranks.includes(t.shape.length)) {
+    const exp = ranks.length === 1 ? `${ranks[0]}-d` : `${ranks.slice(0, -1).join('-d, ')}-d or ${ranks[ranks.length - 1]}-d`;
+    throw new ShapeError({
+      op,
+      arg,
+      expected: `a ${exp} tensor${what ? ` ${what}` : ''}`,
+      got: `a ${t.shape.length}-d tensor of shape [${t.shape.join(', ')}]`,
+      message: `${op}: expected ${arg} to be a ${exp} tensor${what ? ` ${what}` : ''}, got shape [${t.shape.join(', ')}]`,
+    });
+  }
+}
+
+/** Reads an options object, rejecting non-objects and unknown keys (a misspelt option is a bug). */
+export function readOptions<T extends object>(op: string, v: unknown, allowed: readonly (keyof T & string)[]): Partial<T> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || isTensor(v)) {
+    throw new ValueError({ op, arg: 'options', expected: 'an options object', got: fmtValue(v) });
+  }
+  for (const k of Object.keys(v)) {
+    if (!(allowed as readonly string[]).includes(k)) {
+      throw new ValueError({
+        op,
+        arg: `options.${k}`,
+        expected: `one of the options ${allowed.join(', ')}`,
+        got: `unknown option "${k}"`,
+        message: `${op}: unknown option "${k}" (allowed: ${allowed.join(', ')})`,
+      });
+    }
+  }
+  return v as Partial<T>;
+}

@@ -1,0 +1,117 @@
+/**
+ * Element-wise arithmetic with NumPy/PyTorch broadcasting. Plain numbers are accepted wherever a
+ * tensor is and take the tensor's dtype. Gradients are returned at the broadcast shape: the tape
+ * sums them back to each input's shape (autograd/tape.ts), so no vjp here un-broadcasts.
+ */
+import type { DType } from '../dtype.js';
+import { DTypeError, ValueError, fmtValue } from '../errors.js';
+import type { Shape } from '../shape.js';
+import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
+import { Tensor, isTensor } from '../tensor.js';
+import type { OpInfo } from '../op.js';
+import { apply1, defineOp, expectSameDtype } from '../op.js';
+import { scalarLike } from '../creation.js';
+
+export type TensorLike = Tensor | number;
+
+export interface BinaryInfo extends OpInfo {
+  readonly outShape: Shape;
+  /** Element strides of each input walked over the output's index space (0 = broadcast). */
+  readonly aStrides: readonly number[];
+  readonly bStrides: readonly number[];
+  /** True when both inputs already have the output's shape (a flat loop suffices). */
+  readonly same: boolean;
+}
+
+/** Turns the two operands into tensors of one dtype (numbers adopt the tensor's dtype). */
+export function operands(op: string, a: TensorLike, b: TensorLike, names: [string, string] = ['input', 'other']): [Tensor, Tensor] {
+  const ok = (v: unknown): boolean => isTensor(v) || (typeof v === 'number' && !Number.isNaN(v as number)) || typeof v === 'number';
+  if (!ok(a)) throw new ValueError({ op, arg: names[0], expected: 'a Tensor or a number', got: fmtValue(a) });
+  if (!ok(b)) throw new ValueError({ op, arg: names[1], expected: 'a Tensor or a number', got: fmtValue(b) });
+  if (!isTensor(a) && !isTensor(b)) {
+    throw new ValueError({ op, arg: names[0], expected: 'at least one Tensor operand', got: 'two numbers' });
+  }
+  const ta = isTensor(a) ? a : scalarLike(a, b as Tensor);
+  const tb = isTensor(b) ? b : scalarLike(b, ta);
+  return [ta, tb];
+}
+
+export function binaryInfo(op: string, a: Tensor, b: Tensor, names: [string, string], outDtype?: DType): BinaryInfo {
+  const dtype = expectSameDtype(op, [[names[0], a], [names[1], b]]);
+  const outShape = broadcastShapes(op, a.shape, b.shape, names[0], names[1]);
+  return {
+    outShapes: [outShape],
+    outDtypes: [outDtype ?? dtype],
+    outShape,
+    aStrides: broadcastStrides(a.shape, outShape),
+    bStrides: broadcastStrides(b.shape, outShape),
+    same: sameShape(a.shape, outShape) && sameShape(b.shape, outShape),
+  };
+}
+
+const binaryShape = (op: string) => (inputs: readonly Tensor[]) => binaryInfo(op, inputs[0]!, inputs[1]!, ['input', 'other']);
+
+export const addOp = defineOp<void, BinaryInfo>({
+  name: 'add',
+  info: binaryShape('add'),
+  vjp: (_c, [g]) => [g!, g!],
+});
+
+export const subOp = defineOp<void, BinaryInfo>({
+  name: 'sub',
+  info: binaryShape('sub'),
+  vjp: (_c, [g]) => [g!, neg(g!)],
+});
+
+export const mulOp = defineOp<void, BinaryInfo>({
+  name: 'mul',
+  info: binaryShape('mul'),
+  macs: (i) => i.outShape.reduce((p, d) => p * d, 1),
+  vjp: ({ inputs: [a, b], needs }, [g]) => [needs[0] ? mul(g!, b!) : null, needs[1] ? mul(g!, a!) : null],
+});
+
+export const divOp = defineOp<void, BinaryInfo>({
+  name: 'div',
+  info: (inputs) => {
+    const info = binaryShape('div')(inputs);
+    if (inputs[0]!.dtype === 'int32') {
+      throw new DTypeError({ op: 'div', arg: 'input', expected: 'float tensors (true division)', got: 'int32; convert with .to("float32")' });
+    }
+    return info;
+  },
+  // d(a/b)/db = -a/b^2 = -(a/b)/b
+  vjp: ({ inputs: [a, b], outputs: [y], needs }, [g]) => [
+    needs[0] ? div(g!, b!) : null,
+    needs[1] ? neg(mul(g!, div(y!, b!))) : null,
+  ],
+});
+
+export function add(input: TensorLike, other: TensorLike): Tensor {
+  return apply1(addOp, operands('add', input, other), undefined);
+}
+
+export function sub(input: TensorLike, other: TensorLike): Tensor {
+  return apply1(subOp, operands('sub', input, other), undefined);
+}
+
+export function mul(input: TensorLike, other: TensorLike): Tensor {
+  return apply1(mulOp, operands('mul', input, other), undefined);
+}
+
+export function div(input: TensorLike, other: TensorLike): Tensor {
+  return apply1(divOp, operands('div', input, other), undefined);
+}
+
+export interface UnaryInfo extends OpInfo {
+  readonly n: number;
+}
+
+export const negOp = defineOp<void, UnaryInfo>({
+  name: 'neg',
+  info: ([x]) => ({ outShapes: [x!.shape], outDtypes: [x!.dtype], n: x!.numel }),
+  vjp: (_c, [g]) => [neg(g!)],
+});
+
+export function neg(input: Tensor): Tensor {
+  return apply1(negOp, [input], undefined);
+}

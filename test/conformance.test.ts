@@ -1,0 +1,53 @@
+/**
+ * Every PyTorch fixture (test/fixtures/*.json, written by scripts/gen_fixtures.py) on every
+ * backend: outputs, and gradients of sum(out_i · R_i) w.r.t. every float tensor argument.
+ */
+import { it, after } from 'node:test';
+import * as ck from '../src/index.js';
+import { Tensor } from '../src/index.js';
+import { TOL32, TOL64, assertClose, decode, describeBackends, loadFixtures, worst } from './helpers.js';
+import type { FixtureCase } from './helpers.js';
+
+type AnyFn = (...a: unknown[]) => unknown;
+const api = ck as unknown as Record<string, AnyFn | undefined>;
+
+function run(c: FixtureCase): void {
+  const fn = api[c.call];
+  if (typeof fn !== 'function') throw new Error(`fixture "${c.name}" calls ${c.call}, which convkit does not export`);
+  const withGrad = c.grads !== undefined;
+  const args = c.args.map((a) => ('tensor' in a ? decode(a.tensor, withGrad && a.tensor.dtype !== 'int32') : a.value));
+  const raw = fn(...args, ...(c.options !== undefined ? [c.options] : []));
+  const outs = (Array.isArray(raw) ? raw : [raw]) as Tensor[];
+  const dtype = c.out[0]?.dtype;
+  const base = dtype === 'float64' ? TOL64 : TOL32;
+  const tol = { rtol: c.tol?.rtol ?? base.rtol, atol: c.tol?.atol ?? base.atol };
+  c.out.forEach((e, i) => assertClose(outs[i]!, decode(e), tol, `${c.call} "${c.name}" output ${i}`));
+  if (!withGrad || !c.R || c.R.length === 0) return;
+  const floatOuts = outs.filter((o) => o.dtype !== 'int32' && o.requiresGrad);
+  let loss: Tensor | null = null;
+  floatOuts.forEach((o, i) => {
+    const term = ck.sum(ck.mul(o, decode(c.R![i]!)));
+    loss = loss ? ck.add(loss, term) : term;
+  });
+  if (loss === null) throw new Error(`${c.name}: no differentiable output`);
+  (loss as Tensor).backward();
+  c.grads!.forEach((g, i) => {
+    if (g === null) return;
+    const t = args[i] as Tensor;
+    assertClose(t.grad ?? ck.zerosLike(t), decode(g), tol, `${c.call} "${c.name}" grad of arg ${i}`);
+  });
+}
+
+const files = loadFixtures();
+describeBackends('conformance with PyTorch', () => {
+  for (const f of files) {
+    for (const c of f.cases) {
+      it(`${f.family}: ${c.name}`, () => run(c));
+    }
+  }
+});
+
+after(() => {
+  const n = files.reduce((s, f) => s + f.cases.length, 0);
+  console.log(`conformance: ${n} fixture cases; worst error/tolerance ratio ${worst.ratio.toExponential(2)} (|diff| ${worst.abs.toExponential(2)}) at ${worst.where}`);
+});

@@ -1,0 +1,112 @@
+/** Shared test helpers: the backend list, fixture loading and closeness checks. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor, getBackend, listBackends, setBackend, tensor } from '../src/index.js';
+import type { DType } from '../src/index.js';
+
+export const ROOT = new URL('../../', import.meta.url);
+
+/** Runs `body` once per registered backend (the same suite on every backend). */
+export function describeBackends(title: string, body: (backend: string) => void): void {
+  for (const b of listBackends()) {
+    describe(`${title} [${b}]`, () => {
+      const prev = getBackend();
+      setBackend(b);
+      try {
+        body(b);
+      } finally {
+        setBackend(prev);
+      }
+    });
+  }
+}
+
+/** Runs `fn` with backend `b` selected (use inside `it` bodies, which run after describe returns). */
+export function onBackend<T>(b: string, fn: () => T): T {
+  const prev = getBackend();
+  setBackend(b);
+  try {
+    return fn();
+  } finally {
+    setBackend(prev);
+  }
+}
+
+export interface EncTensor {
+  shape: number[];
+  dtype: DType;
+  data: (number | string)[];
+}
+
+export interface FixtureCase {
+  name: string;
+  call: string;
+  args: ({ tensor: EncTensor } | { value: unknown })[];
+  options?: Record<string, unknown>;
+  out: EncTensor[];
+  R?: EncTensor[];
+  grads?: (EncTensor | null)[];
+  tol?: { rtol?: number; atol?: number };
+}
+
+export interface FixtureFile {
+  family: string;
+  torch: string;
+  cases: FixtureCase[];
+}
+
+export function decode(e: EncTensor, requiresGrad = false): Tensor {
+  const vals = e.data.map((v) => (typeof v === 'string' ? Number(v) : v));
+  return tensor(vals, { shape: e.shape, dtype: e.dtype, requiresGrad });
+}
+
+export function loadFixtures(): FixtureFile[] {
+  const dir = new URL('test/fixtures/', ROOT);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as FixtureFile);
+}
+
+export interface Tol {
+  rtol: number;
+  atol: number;
+}
+
+export const TOL32: Tol = { rtol: 1e-4, atol: 1e-5 };
+export const TOL64: Tol = { rtol: 1e-10, atol: 1e-12 };
+
+/** Largest |actual - expected| / (atol + rtol |expected|) seen so far, for the closing note. */
+export const worst = { ratio: 0, abs: 0, where: '' };
+
+/** Asserts shapes equal and every element within atol + rtol·|expected| (NaN matches NaN). */
+export function assertClose(actual: Tensor, expected: Tensor | number[] | number, tol: Tol = TOL32, what = ''): void {
+  const exp = expected instanceof Tensor ? expected : tensor(expected as number[], { dtype: 'float64' });
+  assert.deepEqual([...actual.shape], [...exp.shape], `${what}: shape ${JSON.stringify(actual.shape)} vs expected ${JSON.stringify(exp.shape)}`);
+  for (let i = 0; i < exp.numel; i++) {
+    const a = actual.data[i]!;
+    const e = exp.data[i]!;
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (a === e) continue;
+    const err = Math.abs(a - e);
+    const lim = tol.atol + tol.rtol * Math.abs(e);
+    if (err / lim > worst.ratio) Object.assign(worst, { ratio: err / lim, abs: err, where: what });
+    if (!(err <= lim)) {
+      assert.fail(`${what}: element ${i} is ${a}, expected ${e} (|diff| ${err} > ${lim})`);
+    }
+  }
+}
+
+/** Asserts that `fn` throws an error of class `cls` whose message matches `msg`. */
+export function assertThrowsTyped(fn: () => unknown, cls: new (...a: never[]) => Error, msg?: RegExp | string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof cls, `expected ${cls.name}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    if (msg !== undefined) {
+      const m = (e as Error).message;
+      if (typeof msg === 'string') assert.equal(m, msg);
+      else assert.match(m, msg);
+    }
+    return true;
+  });
+}
