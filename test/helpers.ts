@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
+import * as ck from '../src/index.js';
 import { Tensor, getBackend, listBackends, setBackend, tensor } from '../src/index.js';
 import type { DType } from '../src/index.js';
 
@@ -109,4 +110,25 @@ export function assertThrowsTyped(fn: () => unknown, cls: new (...a: never[]) =>
     }
     return true;
   });
+}
+
+/**
+ * The dot-product test of a VJP in float64: for random u (input direction) and v (output
+ * cotangent), ⟨v, J u⟩ computed by jvp must equal ⟨Jᵀ v, u⟩ computed by vjp.
+ * `inputs` are cast to float64; every input is perturbed.
+ */
+export function assertVjpDot(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], what = 'vjp'): void {
+  const xs = inputs.map((t) => ck.tensor(t, { dtype: 'float64' }));
+  const us = xs.map((x) => ck.randn([...x.shape], { dtype: 'float64' }));
+  const [out, vjpFn] = ck.vjp(f, ...xs);
+  const v = ck.randn([...out.shape], { dtype: 'float64' });
+  const [, ju] = ck.jvp(f, xs, us);
+  const lhs = ck.sum(ck.mul(v, ju)).item();
+  const gs = vjpFn(v);
+  let rhs = 0;
+  gs.forEach((g, i) => {
+    rhs += ck.sum(ck.mul(g, us[i]!)).item();
+  });
+  const err = Math.abs(lhs - rhs);
+  assert.ok(err <= 1e-9 * (1 + Math.abs(lhs)), `${what}: <v, Ju> = ${lhs} but <J^T v, u> = ${rhs}`);
 }

@@ -1,0 +1,2 @@
+/** Reference kernels: activation (filled in by its op family). */
+export const activationKernels = {};

@@ -1,0 +1,2 @@
+/** Reference kernels: conv (filled in by its op family). */
+export const convKernels = {};

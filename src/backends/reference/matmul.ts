@@ -1,0 +1,2 @@
+/** Reference kernels: matmul (filled in by its op family). */
+export const matmulKernels = {};

@@ -1,0 +1,2 @@
+/** Reference kernels: pool (filled in by its op family). */
+export const poolKernels = {};

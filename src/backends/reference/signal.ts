@@ -1,0 +1,2 @@
+/** Reference kernels: signal (filled in by its op family). */
+export const signalKernels = {};
