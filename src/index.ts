@@ -22,3 +22,4 @@ export * from './ops/matmul.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/signal.js';
+export * as data from './data/index.js';

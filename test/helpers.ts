@@ -58,7 +58,9 @@ export interface FixtureFile {
 }
 
 export function decode(e: EncTensor, requiresGrad = false): Tensor {
-  const vals = e.data.map((v) => (typeof v === 'string' ? Number(v) : v));
+  // fixtures carry non-finite values as Python's strings 'inf', '-inf', 'nan'
+  const special: Record<string, number> = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+  const vals = e.data.map((v) => (typeof v === 'string' ? special[v] ?? Number(v) : v));
   return tensor(vals, { shape: e.shape, dtype: e.dtype, requiresGrad });
 }
 

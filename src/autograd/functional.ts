@@ -231,9 +231,10 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | reado
     for (let j = 0; j < n; j++) {
       const orig = x.data[j]!;
       x.data[j] = orig + eps;
-      const plus = withGradMode(false, () => f(...list)).data;
+      // copy: f may return a view sharing the input's data (reshape), which the next line overwrites
+      const plus = withGradMode(false, () => f(...list)).data.slice();
       x.data[j] = orig - eps;
-      const minus = withGradMode(false, () => f(...list)).data;
+      const minus = withGradMode(false, () => f(...list)).data.slice();
       x.data[j] = orig;
       for (let k = 0; k < m; k++) {
         const num = (plus[k]! - minus[k]!) / (2 * eps);

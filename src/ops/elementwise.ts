@@ -9,7 +9,7 @@ import type { Shape } from '../shape.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
 import { Tensor, isTensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
-import { apply1, defineOp, expectSameDtype } from '../op.js';
+import { apply1, defineOp, expectSameDtype, expectTensor, readOptions } from '../op.js';
 import { scalarLike } from '../creation.js';
 
 export type TensorLike = Tensor | number;
@@ -86,12 +86,43 @@ export const divOp = defineOp<void, BinaryInfo>({
   ],
 });
 
-export function add(input: TensorLike, other: TensorLike): Tensor {
-  return apply1(addOp, operands('add', input, other), undefined);
+/** input + alpha·other in one pass (add and sub with an `alpha` other than 1). */
+export const addAlphaOp = defineOp<{ alpha: number; op: string }, BinaryInfo & { alpha: number }>({
+  name: 'addAlpha',
+  info: (inputs, a) => ({ ...binaryShape(a.op)(inputs), alpha: a.alpha }),
+  macs: (i) => i.outShape.reduce((p, d) => p * d, 1),
+  vjp: ({ info, needs }, [g]) => [needs[0] ? g! : null, needs[1] ? mul(g!, info.alpha) : null],
+});
+
+export interface AlphaOptions {
+  /** Multiplier of `other` (torch's `alpha`), default 1. */
+  alpha?: number;
 }
 
-export function sub(input: TensorLike, other: TensorLike): Tensor {
-  return apply1(subOp, operands('sub', input, other), undefined);
+function readAlpha(op: string, options: unknown, ta: Tensor): number {
+  const o = readOptions<AlphaOptions>(op, options, ['alpha']);
+  const alpha = o.alpha ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new ValueError({ op, arg: 'options.alpha', expected: 'a finite number', got: fmtValue(alpha) });
+  }
+  if (ta.dtype === 'int32' && !Number.isInteger(alpha)) {
+    throw new ValueError({ op, arg: 'options.alpha', expected: 'an integer for int32 tensors', got: fmtValue(alpha) });
+  }
+  return alpha;
+}
+
+/** input + alpha·other (torch.add). */
+export function add(input: TensorLike, other: TensorLike, options?: AlphaOptions): Tensor {
+  const ops = operands('add', input, other);
+  const alpha = options === undefined ? 1 : readAlpha('add', options, ops[0]);
+  return alpha === 1 ? apply1(addOp, ops, undefined) : apply1(addAlphaOp, ops, { alpha, op: 'add' });
+}
+
+/** input - alpha·other (torch.sub). */
+export function sub(input: TensorLike, other: TensorLike, options?: AlphaOptions): Tensor {
+  const ops = operands('sub', input, other);
+  const alpha = options === undefined ? 1 : readAlpha('sub', options, ops[0]);
+  return alpha === 1 ? apply1(subOp, ops, undefined) : apply1(addAlphaOp, ops, { alpha: -alpha, op: 'sub' });
 }
 
 export function mul(input: TensorLike, other: TensorLike): Tensor {
@@ -113,5 +144,10 @@ export const negOp = defineOp<void, UnaryInfo>({
 });
 
 export function neg(input: Tensor): Tensor {
+  expectTensor('neg', 'input', input);
   return apply1(negOp, [input], undefined);
 }
+
+export * from './elementwise_unary.js';
+export * from './elementwise_binary.js';
+export * from './elementwise_where.js';

@@ -99,3 +99,8 @@ export function broadcastTo(input: Tensor, shape: readonly number[]): Tensor {
 }
 
 export { numel };
+
+export * from './movement_pad.js';
+export * from './movement_layout.js';
+export * from './movement_join.js';
+export * from './movement_index.js';

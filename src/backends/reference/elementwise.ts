@@ -1,35 +1,134 @@
-/** Reference kernels for element-wise arithmetic. */
+/**
+ * Reference kernels for element-wise arithmetic and unary maths. Each kernel writes its own inner
+ * loop (no per-element closure); broadcasting is walked run by run (elementwise_walk.ts).
+ * Values are computed in JS doubles and rounded once when stored into a float32 output.
+ */
 import type { Kernel } from '../../backend.js';
+import type { Data } from '../../dtype.js';
 import type { BinaryInfo, UnaryInfo } from '../../ops/elementwise.js';
-import { walk2 } from './index_walk.js';
+import type { RoundInfo } from '../../ops/elementwise_unary.js';
+import { rows2 } from './elementwise_walk.js';
+import { compareKernels } from './elementwise_cmp.js';
 
-function binary(f: (a: number, b: number) => number): Kernel<BinaryInfo> {
+type Run = (o: Data, a: Data, b: Data, oi: number, ia: number, ib: number, n: number, da: number, db: number) => void;
+
+/** Runs `run` over every broadcast run (the whole array at once when no broadcasting happens). */
+function binary(run: Run): Kernel<BinaryInfo> {
   return (info, [out], [a, b]) => {
     const o = out!;
     const x = a!;
     const y = b!;
     if (info.same) {
-      for (let i = 0; i < o.length; i++) o[i] = f(x[i]!, y[i]!);
+      run(o, x, y, 0, 0, 0, o.length, 1, 1);
       return;
     }
-    walk2(info.outShape, info.aStrides, info.bStrides, (i, ia, ib) => {
-      o[i] = f(x[ia]!, y[ib]!);
-    });
+    rows2(info.outShape, info.aStrides, info.bStrides, (oi, ia, ib, n, da, db) => run(o, x, y, oi, ia, ib, n, da, db));
   };
 }
 
-function unary(f: (x: number) => number): Kernel<UnaryInfo> {
-  return (_info, [out], [a]) => {
-    const o = out!;
-    const x = a!;
-    for (let i = 0; i < o.length; i++) o[i] = f(x[i]!);
-  };
+const add = binary((o, a, b, oi, ia, ib, n, da, db) => {
+  for (let k = 0; k < n; k++, ia += da, ib += db) o[oi + k] = a[ia]! + b[ib]!;
+});
+const sub = binary((o, a, b, oi, ia, ib, n, da, db) => {
+  for (let k = 0; k < n; k++, ia += da, ib += db) o[oi + k] = a[ia]! - b[ib]!;
+});
+const mul = binary((o, a, b, oi, ia, ib, n, da, db) => {
+  for (let k = 0; k < n; k++, ia += da, ib += db) o[oi + k] = a[ia]! * b[ib]!;
+});
+const div = binary((o, a, b, oi, ia, ib, n, da, db) => {
+  for (let k = 0; k < n; k++, ia += da, ib += db) o[oi + k] = a[ia]! / b[ib]!;
+});
+
+const addAlpha: Kernel<BinaryInfo & { alpha: number }> = (info, outs, ins) => {
+  const alpha = info.alpha;
+  binary((o, a, b, oi, ia, ib, n, da, db) => {
+    for (let k = 0; k < n; k++, ia += da, ib += db) o[oi + k] = a[ia]! + alpha * b[ib]!;
+  })(info, outs, ins);
+};
+
+/** x rounded to the nearest integer, ties to even (C's nearbyint, which PyTorch uses). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  // Math.round sends ties up; a tie that landed on an odd integer goes back down
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
+
+function unary(run: (o: Data, x: Data, n: number) => void): Kernel<UnaryInfo> {
+  return (_info, [out], [a]) => run(out!, a!, out!.length);
+}
+
+const round: Kernel<RoundInfo> = (info, [out], [a]) => {
+  const o = out!;
+  const x = a!;
+  const d = info.decimals;
+  if (d === 0) {
+    for (let i = 0; i < o.length; i++) o[i] = roundHalfEven(x[i]!);
+    return;
+  }
+  // PyTorch scales by 10^|d| in the tensor's precision: x·10^d then /10^d (d > 0), or
+  // x/10^-d then ·10^-d (d < 0); float32 intermediates are rounded to float32 the same way.
+  const f32 = o instanceof Float32Array;
+  const q = (v: number): number => (f32 ? Math.fround(v) : v);
+  const p = q(Math.pow(10, Math.abs(d)));
+  if (d > 0) for (let i = 0; i < o.length; i++) o[i] = roundHalfEven(q(x[i]! * p)) / p;
+  else for (let i = 0; i < o.length; i++) o[i] = roundHalfEven(q(x[i]! / p)) * p;
+};
 
 export const elementwiseKernels = {
-  add: binary((a, b) => a + b),
-  sub: binary((a, b) => a - b),
-  mul: binary((a, b) => a * b),
-  div: binary((a, b) => a / b),
-  neg: unary((x) => -x),
+  add,
+  sub,
+  mul,
+  div,
+  addAlpha,
+  neg: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = -x[i]!;
+  }),
+  exp: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!);
+  }),
+  log: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.log(x[i]!);
+  }),
+  sqrt: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]!);
+  }),
+  rsqrt: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]!);
+  }),
+  abs: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]!);
+  }),
+  sign: unary((o, x, n) => {
+    // NaN → 0 like PyTorch; (v > 0) - (v < 0) also maps -0 to 0
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      o[i] = (v > 0 ? 1 : 0) - (v < 0 ? 1 : 0);
+    }
+  }),
+  square: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!;
+  }),
+  reciprocal: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = 1 / x[i]!;
+  }),
+  sin: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.sin(x[i]!);
+  }),
+  cos: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]!);
+  }),
+  log1p: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.log1p(x[i]!);
+  }),
+  expm1: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.expm1(x[i]!);
+  }),
+  floor: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.floor(x[i]!);
+  }),
+  ceil: unary((o, x, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.ceil(x[i]!);
+  }),
+  round,
+  ...compareKernels,
 };

@@ -1,17 +1,47 @@
-/** Reference kernels for reductions. */
+/** Reference kernels for reductions (sums and means; the rest in reduce_*.ts). */
 import type { Kernel } from '../../backend.js';
+import type { Data } from '../../dtype.js';
 import type { ReduceInfo } from '../../ops/reduce.js';
-import { walk } from './index_walk.js';
+import { reducePlan } from './reduce_plan.js';
+import { minmaxKernels } from './reduce_minmax.js';
+import { statsKernels } from './reduce_stats.js';
+import { prodKernels } from './reduce_prod.js';
+
+/**
+ * Sums each group into a float64 accumulator (one rounding per output for float32). When the
+ * input's last dimension is kept, the loops run group position outermost so the inner loop reads
+ * consecutive memory; otherwise one group at a time.
+ */
+export function sumInto(info: ReduceInfo, src: Data, scale: number): Float64Array {
+  const { base, rel } = reducePlan(info.inShape, info.dims);
+  const acc = new Float64Array(base.length);
+  const lastKept = info.inShape.length > 0 && !info.dims.includes(info.inShape.length - 1);
+  if (lastKept) {
+    for (let k = 0; k < rel.length; k++) {
+      const r = rel[k]!;
+      for (let o = 0; o < base.length; o++) acc[o] = acc[o]! + src[base[o]! + r]!;
+    }
+  } else {
+    for (let o = 0; o < base.length; o++) {
+      const b = base[o]!;
+      let s = 0;
+      for (let k = 0; k < rel.length; k++) s += src[b + rel[k]!]!;
+      acc[o] = s;
+    }
+  }
+  if (scale !== 1) for (let o = 0; o < acc.length; o++) acc[o] = acc[o]! * scale;
+  return acc;
+}
 
 const sum: Kernel<ReduceInfo> = (info, [out], [x]) => {
-  const o = out!;
-  const src = x!;
-  // accumulate in float64 scratch, then store (exactly rounded once for float32)
-  const acc = new Float64Array(o.length);
-  walk(info.inShape, info.outStrides, (i, oi) => {
-    acc[oi] = acc[oi]! + src[i]!;
-  });
-  o.set(acc);
+  out!.set(sumInto(info, x!, 1));
 };
 
-export const reduceKernels = { sum };
+// the mean of an empty group is 0 * (1/0) = NaN, as in PyTorch
+const mean: Kernel<ReduceInfo> = (info, [out], [x]) => {
+  const acc = sumInto(info, x!, 1);
+  const n = info.groupSize;
+  for (let o = 0; o < acc.length; o++) out![o] = acc[o]! / n;
+};
+
+export const reduceKernels = { sum, mean, ...minmaxKernels, ...statsKernels, ...prodKernels };

@@ -1,0 +1,8 @@
+/**
+ * convkit/io: Node-only file access (checkpoints, datasets on disk, images). The formats themselves
+ * are browser-safe and live in `convkit.data` (serializeSafetensors, parseSafetensors, parseIdx,
+ * decodeImage).
+ */
+export { save, load } from './checkpoint.js';
+export { loadDigits, loadIdx, idxDataset, fashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './datasets.js';
+export { readImage } from './image.js';

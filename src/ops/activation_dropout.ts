@@ -1,0 +1,73 @@
+/**
+ * dropout: zeroes each element with probability p and scales the survivors by 1/(1-p), drawing
+ * from the seedable `defaultGenerator` (src/random.ts). The mask is an op of its own
+ * (`dropoutMask`, values 0 or 1/(1-p)) so a faster backend can replace it; the output is
+ * input ⊙ mask, differentiated by `mul`.
+ */
+import { ValueError, fmtValue } from '../errors.js';
+import type { DType } from '../dtype.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import type { OpInfo } from '../op.js';
+import { apply1, defineOp, expectFloat, expectTensor, readOptions } from '../op.js';
+import type { Generator } from '../random.js';
+import { defaultGenerator } from '../random.js';
+import { mul } from './elementwise.js';
+
+export interface DropoutMaskAttrs {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly p: number;
+  readonly generator: Generator;
+}
+
+export interface DropoutMaskInfo extends OpInfo {
+  readonly p: number;
+  /** 1/(1-p), the value of a kept element. */
+  readonly scale: number;
+  readonly generator: Generator;
+}
+
+export const dropoutMaskOp = defineOp<DropoutMaskAttrs, DropoutMaskInfo>({
+  name: 'dropoutMask',
+  info: (_inputs, a) => ({
+    outShapes: [a.shape],
+    outDtypes: [a.dtype],
+    p: a.p,
+    scale: 1 / (1 - a.p),
+    generator: a.generator,
+  }),
+});
+
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+}
+
+/**
+ * During training, each element is kept with probability 1-p and multiplied by 1/(1-p) (so the
+ * expectation is unchanged); p = 1 gives zeros. When not training, or p = 0, returns `input`.
+ */
+export function dropout(input: Tensor, options?: DropoutOptions): Tensor {
+  const op = 'dropout';
+  expectTensor(op, 'input', input);
+  const o = readOptions<DropoutOptions>(op, options, ['p', 'training']);
+  const p = o.p ?? 0.5;
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw new ValueError({
+      op,
+      arg: 'options.p',
+      expected: 'a probability between 0 and 1',
+      got: fmtValue(p),
+      message: `${op}: dropout probability has to be between 0 and 1, but got ${fmtValue(p)}`,
+    });
+  }
+  const training = o.training ?? true;
+  if (typeof training !== 'boolean') {
+    throw new ValueError({ op, arg: 'options.training', expected: 'a boolean', got: fmtValue(training) });
+  }
+  expectFloat(op, 'input', input);
+  if (!training || p === 0) return input;
+  const mask = apply1(dropoutMaskOp, [], { shape: input.shape, dtype: input.dtype, p, generator: defaultGenerator });
+  return mul(input, mask);
+}
