@@ -22,4 +22,5 @@ export * from './ops/matmul.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/signal.js';
+import './methods.js';
 export * as data from './data/index.js';
