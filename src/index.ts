@@ -24,3 +24,4 @@ export * from './ops/pool.js';
 export * from './ops/signal.js';
 import './methods.js';
 export * as data from './data/index.js';
+export * as optim from './optim/index.js';
