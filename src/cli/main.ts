@@ -1,0 +1,41 @@
+/** The `convkit` command line: dispatches to train / eval / predict / summary. */
+import { ConvkitError } from '../errors.js';
+import { trainCommand } from './train.js';
+import { evalCommand, predictCommand } from './eval.js';
+
+const USAGE = `usage: convkit <command> [options]
+
+Commands:
+  train      train a CNN (default: the embedded MNIST digits) with a progress bar and checkpoints
+  eval       evaluate a saved model on a test set
+  predict    classify PNG images with a saved model
+Run convkit <command> --help for a command's options.
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'train':
+        return await trainCommand(rest, process.stdout, process.stderr);
+      case 'eval':
+        return evalCommand(rest, process.stdout);
+      case 'predict':
+        return predictCommand(rest, process.stdout);
+      case undefined:
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`convkit: unknown command "${cmd}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof ConvkitError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The training loop, browser-safe: one epoch of minibatch training and an evaluation pass.
+ * Callers (the CLI, the playground) add progress display, checkpoints and schedules around it.
+ */
+import type { Tensor } from '../tensor.js';
+import { tensor } from '../creation.js';
+import { noGrad } from '../autograd/tape.js';
+import { crossEntropy } from '../ops/loss.js';
+import { argmax } from '../ops/reduce.js';
+import type { Module } from '../nn/module.js';
+import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
+import type { Batch } from '../data/loader.js';
+import type { Generator } from '../random.js';
+
+export interface StepReport {
+  /** Batches done in this epoch, and in total per epoch. */
+  batch: number;
+  batches: number;
+  /** Running mean loss and accuracy over the epoch so far. */
+  loss: number;
+  accuracy: number;
+  /** Examples seen in this epoch so far. */
+  seen: number;
+}
+
+export interface EpochResult {
+  loss: number;
+  accuracy: number;
+  examples: number;
+  /** Set when a non-finite loss stopped the epoch. */
+  nonFinite?: { batch: number; loss: number };
+}
+
+export interface TrainEpochOptions {
+  /** Random translation of each image by up to this many pixels (0 = none). */
+  augmentShift?: number;
+  generator?: Generator;
+  onStep?: (r: StepReport) => void;
+  /** Returns true to stop after the current batch (e.g. on Ctrl-C). */
+  shouldStop?: () => boolean;
+}
+
+function countCorrect(logits: Tensor, target: Tensor): number {
+  const pred = argmax(logits, 1);
+  let c = 0;
+  for (let i = 0; i < pred.numel; i++) if (pred.data[i] === target.data[i]) c++;
+  return c;
+}
+
+/**
+ * Shifts each image of a [B, C, H, W] batch by a random (dy, dx) in [-s, s], filling with zeros:
+ * the cheapest augmentation that still helps a small digit set generalise.
+ */
+export function randomShift(x: Tensor, s: number, g: Generator): Tensor {
+  const [B = 0, C = 0, H = 0, W = 0] = x.shape;
+  const out = new Float32Array(x.numel);
+  const src = x.data;
+  for (let b = 0; b < B; b++) {
+    const dy = g.int(-s, s + 1);
+    const dx = g.int(-s, s + 1);
+    for (let c = 0; c < C; c++) {
+      const base = (b * C + c) * H * W;
+      for (let i = Math.max(0, dy); i < Math.min(H, H + dy); i++) {
+        const row = base + i * W;
+        const srow = base + (i - dy) * W;
+        for (let j = Math.max(0, dx); j < Math.min(W, W + dx); j++) out[row + j] = src[srow + j - dx]!;
+      }
+    }
+  }
+  return tensor(out, { shape: x.shape, dtype: x.dtype });
+}
+
+/** Lets the host's event loop run (signals, worker messages) between steps; works in Node and browsers. */
+const breathe = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * One pass over `batches`, updating `model` with `optimizer` on the cross-entropy loss. Async only
+ * so that the event loop runs between steps (Ctrl-C in Node, pause messages in a Web Worker).
+ */
+export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>, batches: Iterable<Batch> & { length: number }, options: TrainEpochOptions = {}): Promise<EpochResult> {
+  model.train();
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let b = 0;
+  for (const batch of batches) {
+    const input = options.augmentShift && options.generator ? randomShift(batch.input, options.augmentShift, options.generator) : batch.input;
+    optimizer.zeroGrad();
+    const logits = model.forward(input) as Tensor;
+    const loss = crossEntropy(logits, batch.target);
+    const l = loss.item();
+    b++;
+    if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, nonFinite: { batch: b, loss: l } };
+    loss.backward();
+    optimizer.step();
+    const n = batch.target.numel;
+    lossSum += l * n;
+    correct += countCorrect(logits, batch.target);
+    seen += n;
+    options.onStep?.({ batch: b, batches: batches.length, loss: lossSum / seen, accuracy: correct / seen, seen });
+    await breathe();
+    if (options.shouldStop?.()) break;
+  }
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
+}
+
+/** Mean loss and accuracy of `model` (in eval mode, without recording gradients). */
+export function evaluate(model: Module, batches: Iterable<Batch>): { loss: number; accuracy: number; examples: number } {
+  model.eval();
+  return noGrad(() => {
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (const batch of batches) {
+      const logits = model.forward(batch.input) as Tensor;
+      const n = batch.target.numel;
+      lossSum += crossEntropy(logits, batch.target, { reduction: 'sum' }).item();
+      correct += countCorrect(logits, batch.target);
+      seen += n;
+    }
+    return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
+  });
+}

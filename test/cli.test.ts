@@ -1,0 +1,98 @@
+/** The `convkit` command line, run as a user would: spawned processes, exit codes, output, files. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encode } from 'fast-png';
+import { ROOT } from './helpers.js';
+import { io } from './cli_io.js';
+
+const BIN = fileURLToPath(new URL('bin/convkit.js', ROOT));
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+
+describe('convkit CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'convkit-cli-'));
+  const out = join(dir, 'run');
+
+  it('trains on a slice of the embedded digits and reaches a stated accuracy', () => {
+    const r = run('train', '--limit', '2000', '--epochs', '3', '--out', out, '--seed', '1');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; testAccuracy: number });
+    assert.equal(lines.length, 3);
+    assert.ok(lines[2]!.testAccuracy >= 0.9, `test accuracy ${lines[2]!.testAccuracy} after 3 epochs on 2,000 digits`);
+    assert.match(r.stdout, /final test accuracy \d+\.\d\d% on 2000 examples/);
+    assert.ok(existsSync(join(out, 'checkpoint.safetensors')) && existsSync(join(out, 'model.safetensors')));
+  });
+
+  it('evaluates the saved model and gets the same accuracy', () => {
+    const r = run('eval', join(out, 'model.safetensors'));
+    assert.equal(r.status, 0, r.stderr);
+    const last = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!;
+    const acc = (JSON.parse(last) as { testAccuracy: number }).testAccuracy;
+    assert.match(r.stdout, new RegExp(`accuracy ${(100 * acc).toFixed(2)}%`));
+  });
+
+  it('predicts the class of a PNG digit with top-3 probabilities', () => {
+    const { image, label } = io.firstTestDigit();
+    const png = join(dir, 'digit.png');
+    writeFileSync(png, encode({ width: 28, height: 28, data: image, channels: 1, depth: 8 }));
+    const r = run('predict', join(out, 'model.safetensors'), png);
+    assert.equal(r.status, 0, r.stderr);
+    const m = /digit\.png: (\d) \((\d+\.\d)%\), (\d) \(\d+\.\d%\), (\d) \(\d+\.\d%\)/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.equal(Number(m[1]), label);
+  });
+
+  it('resumes from the checkpoint and continues the epoch count', () => {
+    const r = run('train', '--limit', '2000', '--epochs', '4', '--out', out, '--seed', '1', '--resume');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /resuming digits .* after epoch 3/);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 4);
+  });
+
+  it('Ctrl-C saves a checkpoint and exits cleanly', async () => {
+    const out2 = join(dir, 'interrupted');
+    const child = spawn(process.execPath, [BIN, 'train', '--out', out2, '--epochs', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (/epoch 1\/1 +\d+\/\d+/.test(stdout) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    assert.equal(code, 130, stdout + stderr);
+    assert.match(stderr, /interrupted/);
+    assert.ok(existsSync(join(out2, 'checkpoint.safetensors')));
+  });
+
+  it('rejects bad flags and commands with exit code 2 and a clear message', () => {
+    const a = run('train', '--epochz', '3');
+    assert.equal(a.status, 2);
+    assert.match(a.stderr, /error: convkit train: unknown flag --epochz \(did you mean --epochs\?\)/);
+    const b = run('train', '--batch-size', 'many');
+    assert.equal(b.status, 2);
+    assert.match(b.stderr, /--batch-size expects an integer, got "many"/);
+    const c = run('frobnicate');
+    assert.equal(c.status, 2);
+    assert.match(c.stderr, /unknown command "frobnicate"/);
+    const d = run('eval', join(dir, 'missing.safetensors'));
+    assert.equal(d.status, 2);
+    assert.match(d.stderr, /missing\.safetensors/);
+  });
+
+  it('prints help for every command', () => {
+    for (const cmd of ['train', 'eval', 'predict']) {
+      const r = run(cmd, '--help');
+      assert.equal(r.status, 0);
+      assert.match(r.stdout, new RegExp(`usage: convkit ${cmd}`));
+    }
+    assert.match(run('--help').stdout, /Commands:/);
+  });
+});
