@@ -25,3 +25,4 @@ export * from './ops/signal.js';
 import './methods.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
+export * as nn from './nn/index.js';
