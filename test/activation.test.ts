@@ -153,7 +153,7 @@ describeBackends('activation', () => {
   describe('dropout', () => {
     it('rejects p outside [0, 1] and a non-boolean training flag', () => {
       for (const p of [1.5, -0.1, NaN]) {
-        assertThrowsTyped(() => ck.dropout(tensor([1]), { p }), ValueError, `dropout: dropout probability has to be between 0 and 1, but got ${p}`);
+        assertThrowsTyped(() => ck.dropout(tensor([1]), { p }), ValueError, `dropout: options.p must be a probability between 0 and 1, got ${p}`);
       }
       assertThrowsTyped(() => ck.dropout(tensor([1]), { training: 1 } as never), ValueError, 'dropout: options.training must be a boolean, got 1');
       assertThrowsTyped(() => ck.dropout(tensor([1]), { inplace: true } as never), ValueError, 'dropout: unknown option "inplace" (allowed: p, training)');

@@ -66,7 +66,7 @@ describeBackends('movement', (b) => {
       'pad: padding leaves an output size of 4 + -3 + -1 = 0 at dimension 2 (pads (-3, -1), input [1, 3, 4]); mode "replicate" needs at least 1');
     assertThrowsTyped(() => ck.pad(x, [-3, -2]), ValueError, /output size of 4 \+ -3 \+ -2 = -1/);
     assertThrowsTyped(() => ck.pad(x, [1, 2, 3]), ValueError,
-      'pad: pad must have an even length (before, after pairs from the last dimension), got 3 values [1, 2, 3]');
+      'pad: pad must have an even length (before, after pairs from the last dimension), got 3 values: [1, 2, 3]');
     assertThrowsTyped(() => ck.pad(x, [1, 1, 1, 1, 1, 1, 1, 1]), ShapeError,
       'pad: pad [1, 1, 1, 1, 1, 1, 1, 1] pads 4 dimensions but the input [1, 3, 4] has only 3');
     assertThrowsTyped(() => ck.pad(x, [1.5, 1]), ValueError, 'pad: pad must be an array of integers (before, after pairs from the last dimension), got [1.5, 1]');

@@ -11,6 +11,7 @@ import { Adam, AdamW, SGD } from '../optim/index.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
 import { evaluate, trainEpoch } from '../train/loop.js';
+import { TrainingDiagnostics, firstNonFiniteLayer } from '../train/diagnostics.js';
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
 import { ProgressBar, fmtTime } from './progress.js';
@@ -28,6 +29,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
   out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
+  diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
 };
 
@@ -97,6 +99,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   const testLoader = new DataLoader(data.test, { batchSize: 500 });
   out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}\n`);
 
+  const diag = flags['diagnostics'] ? new TrainingDiagnostics(model) : null;
   let stop = false;
   const onSigint = (): void => {
     if (stop) process.exit(130);
@@ -118,11 +121,13 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
         augmentShift: flags['augment'] as number,
         generator: aug,
         shouldStop: () => stop,
+        ...(diag ? { diagnostics: diag } : {}),
         onStep: (s) => bar.update(s.batch, `loss ${s.loss.toFixed(4)} acc ${(100 * s.accuracy).toFixed(2)}% ${(s.seen / ((Date.now() - te) / 1000)).toFixed(0)} img/s`),
       });
       bar.finish();
       if (r.nonFinite) {
-        err.write(`error: the loss became ${r.nonFinite.loss} at epoch ${epoch + 1}, step ${r.nonFinite.batch}; stopping. Last good checkpoint: ${existsSync(ckptPath) ? ckptPath : 'none'}\n`);
+        const layer = firstNonFiniteLayer(model, r.nonFinite.input);
+        err.write(`error: the loss became ${r.nonFinite.loss} at epoch ${epoch + 1}, step ${r.nonFinite.batch}; ${layer === null ? 'every layer output was finite (the loss itself overflowed)' : `the first layer with a non-finite output is ${layer}`}. Stopping. Last good checkpoint: ${existsSync(ckptPath) ? ckptPath : 'none'}\n`);
         return 1;
       }
       if (stop) {
@@ -134,9 +139,16 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
       const ev = evaluate(model, testLoader);
       last = ev;
       const secs = (Date.now() - te) / 1000;
-      const rec = { epoch: epoch + 1, trainLoss: r.loss, trainAccuracy: r.accuracy, testLoss: ev.loss, testAccuracy: ev.accuracy, lr: scheduler.getLastLr()[0], seconds: secs, imagesPerSecond: r.examples / secs };
+      const report = diag?.report();
+      diag?.reset();
+      const rec = { ...(report ? { diagnostics: report } : {}), epoch: epoch + 1, trainLoss: r.loss, trainAccuracy: r.accuracy, testLoss: ev.loss, testAccuracy: ev.accuracy, lr: scheduler.getLastLr()[0], seconds: secs, imagesPerSecond: r.examples / secs };
       appendFileSync(metricsPath, JSON.stringify(rec) + '\n');
       out.write(`epoch ${epoch + 1}/${epochs}: train loss ${r.loss.toFixed(4)} acc ${(100 * r.accuracy).toFixed(2)}% | test loss ${ev.loss.toFixed(4)} acc ${(100 * ev.accuracy).toFixed(2)}% | ${fmtTime(secs)}\n`);
+      if (report) {
+        out.write(`  gradient norm per layer: ${report.layers.filter((l) => l.gradNorm !== undefined).map((l) => `${l.name} ${l.gradNorm!.toExponential(2)}`).join(', ')}\n`);
+        out.write(`  dead ReLU units: ${report.layers.filter((l) => l.units !== undefined).map((l) => `${l.name} ${l.deadUnits}/${l.units}`).join(', ') || 'no ReLU layers'}\n`);
+        for (const w of report.warnings) out.write(`  warning: ${w}\n`);
+      }
       saveRun(epoch + 1, ev.accuracy, 'epoch');
     }
   } finally {

@@ -59,7 +59,7 @@ export function dropout(input: Tensor, options?: DropoutOptions): Tensor {
       arg: 'options.p',
       expected: 'a probability between 0 and 1',
       got: fmtValue(p),
-      message: `${op}: dropout probability has to be between 0 and 1, but got ${fmtValue(p)}`,
+      message: `${op}: options.p must be a probability between 0 and 1, got ${fmtValue(p)}`,
     });
   }
   const training = o.training ?? true;

@@ -89,12 +89,34 @@ export const expandOp = defineOp<Shape, ExpandInfo>({
 /** Broadcasts to `size` (a copy here; torch returns a stride-0 view). */
 export function expand(input: Tensor, size: readonly number[]): Tensor {
   expectTensor('expand', 'input', input);
+  if (!Array.isArray(size)) {
+    throw new ValueError({ op: 'expand', arg: 'size', expected: 'an array of integers (-1 keeps a dimension)', got: fmtValue(size) });
+  }
   if (sameShape(size, input.shape)) return input;
   return apply1(expandOp, [input], size);
 }
 
-/** `broadcastTo` is `expand` without -1. */
+/** `broadcastTo` is `expand` without -1, checked under its own name. */
 export function broadcastTo(input: Tensor, shape: readonly number[]): Tensor {
+  const op = 'broadcastTo';
+  expectTensor(op, 'input', input);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ValueError({ op, arg: 'shape', expected: 'an array of non-negative integers', got: fmtValue(shape) });
+  }
+  const lead = shape.length - input.shape.length;
+  const bad = lead < 0 ? -1 : input.shape.findIndex((d, i) => d !== 1 && d !== shape[i + lead]);
+  if (bad !== -1 || lead < 0) {
+    throw new ShapeError({
+      op,
+      arg: 'shape',
+      expected: `a shape that ${fmtShape(input.shape)} broadcasts to`,
+      got: fmtShape(shape),
+      message:
+        lead < 0
+          ? `${op}: cannot broadcast shape ${fmtShape(input.shape)} to ${fmtShape(shape)}: the target has fewer dimensions`
+          : `${op}: cannot broadcast shape ${fmtShape(input.shape)} to ${fmtShape(shape)}: dimension ${bad + lead} is ${input.shape[bad]}, not 1`,
+    });
+  }
   return expand(input, shape);
 }
 

@@ -53,7 +53,7 @@ function padPlan(op: string, shape: Shape, pads: readonly number[], mode: PadMod
       arg: 'pad',
       expected: 'an even number of values (before, after pairs)',
       got: `${pads.length} values ${fmtValue(pads)}`,
-      message: `${op}: pad must have an even length (before, after pairs from the last dimension), got ${pads.length} values ${fmtValue(pads)}`,
+      message: `${op}: pad must have an even length (before, after pairs from the last dimension), got ${pads.length} value${pads.length === 1 ? '' : 's'}: ${fmtValue(pads)}`,
     });
   }
   const rank = shape.length;

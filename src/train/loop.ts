@@ -11,6 +11,7 @@ import type { Module } from '../nn/module.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
 import type { Batch } from '../data/loader.js';
 import type { Generator } from '../random.js';
+import type { TrainingDiagnostics } from './diagnostics.js';
 
 export interface StepReport {
   /** Batches done in this epoch, and in total per epoch. */
@@ -28,7 +29,7 @@ export interface EpochResult {
   accuracy: number;
   examples: number;
   /** Set when a non-finite loss stopped the epoch. */
-  nonFinite?: { batch: number; loss: number };
+  nonFinite?: { batch: number; loss: number; input: Tensor };
 }
 
 export interface TrainEpochOptions {
@@ -36,6 +37,8 @@ export interface TrainEpochOptions {
   augmentShift?: number;
   generator?: Generator;
   onStep?: (r: StepReport) => void;
+  /** Collects gradient norms and dead units (see diagnostics.ts). */
+  diagnostics?: TrainingDiagnostics;
   /** Returns true to stop after the current batch (e.g. on Ctrl-C). */
   shouldStop?: () => boolean;
 }
@@ -90,8 +93,9 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     const loss = crossEntropy(logits, batch.target);
     const l = loss.item();
     b++;
-    if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, nonFinite: { batch: b, loss: l } };
+    if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, nonFinite: { batch: b, loss: l, input } };
     loss.backward();
+    options.diagnostics?.afterBackward();
     optimizer.step();
     const n = batch.target.numel;
     lossSum += l * n;
