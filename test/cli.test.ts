@@ -87,6 +87,18 @@ describe('convkit CLI', () => {
     assert.match(d.stderr, /missing\.safetensors/);
   });
 
+  it('--diagnostics reports gradient norms and dead units; a non-finite loss stops with the layer', () => {
+    const a = run('train', '--limit', '320', '--epochs', '1', '--diagnostics', '--out', join(dir, 'diag'));
+    assert.equal(a.status, 0, a.stderr);
+    assert.match(a.stdout, /gradient norm per layer: 0 \d\.\d\de[-+]\d+, 3 /);
+    assert.match(a.stdout, /dead ReLU units: 1 \d+\/16, 4 \d+\/32, 8 \d+\/128/);
+    const line = JSON.parse(readFileSync(join(dir, 'diag', 'metrics.jsonl'), 'utf8').trim()) as { diagnostics: { layers: unknown[] } };
+    assert.ok(line.diagnostics.layers.length === 7);
+    const b = run('train', '--limit', '320', '--epochs', '1', '--optimizer', 'sgd', '--lr', '1e6', '--out', join(dir, 'nan'));
+    assert.equal(b.status, 1);
+    assert.match(b.stderr, /error: the loss became (NaN|Infinity) at epoch 1, step \d+; the first layer with a non-finite output is \d+\. Stopping\. Last good checkpoint: none/);
+  });
+
   it('prints help for every command', () => {
     for (const cmd of ['train', 'eval', 'predict']) {
       const r = run(cmd, '--help');
