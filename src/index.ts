@@ -26,3 +26,5 @@ import './methods.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
+export { summary, summarize, summarizeArchitecture, formatSummary, parseArchitecture, ArchitectureError } from './summary/index.js';
+export type { SummaryResult, SummaryRow, SummaryTotals, LayerSpec } from './summary/index.js';

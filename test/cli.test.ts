@@ -99,8 +99,21 @@ describe('convkit CLI', () => {
     assert.match(b.stderr, /error: the loss became (NaN|Infinity) at epoch 1, step \d+; the first layer with a non-finite output is \d+\. Stopping\. Last good checkpoint: none/);
   });
 
+  it('summarises an architecture string with the working, and reports a bad token by position', () => {
+    const r = run('summary', '3x128x128 | conv 32 k8 s2 p3 | maxpool 2 | conv 64 k3 p1', '--explain');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /H_out = floor\(\(128 \+ 2\*3 - 1\*\(8-1\) - 1\)\/2 \+ 1\) = 64/);
+    assert.match(r.stdout, /params = 64 \* \(32\/1\) \* 3 \* 3 \+ 64 = 18,496/);
+    assert.match(r.stdout, /Total params: 24,672/);
+    const bad = run('summary', '1x28x28 | conv 8 z3');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown option "z3" in layer 1 \("conv 8 z3"\) at character \d+/);
+    const m = run('summary', '--model', 'mnist-net');
+    assert.match(m.stdout, /Total params: 1,199,882/);
+  });
+
   it('prints help for every command', () => {
-    for (const cmd of ['train', 'eval', 'predict']) {
+    for (const cmd of ['train', 'eval', 'predict', 'summary']) {
       const r = run(cmd, '--help');
       assert.equal(r.status, 0);
       assert.match(r.stdout, new RegExp(`usage: convkit ${cmd}`));

@@ -2,6 +2,7 @@
 import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
+import { summaryCommand } from './summary.js';
 
 const USAGE = `usage: convkit <command> [options]
 
@@ -9,6 +10,7 @@ Commands:
   train      train a CNN (default: the embedded MNIST digits) with a progress bar and checkpoints
   eval       evaluate a saved model on a test set
   predict    classify PNG images with a saved model
+  summary    shapes, parameters, MACs (and the formulas) of an architecture string or a model
 Run convkit <command> --help for a command's options.
 `;
 
@@ -22,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return evalCommand(rest, process.stdout);
       case 'predict':
         return predictCommand(rest, process.stdout);
+      case 'summary':
+        return summaryCommand(rest, process.stdout);
       case undefined:
       case '--help':
       case 'help':

@@ -195,7 +195,7 @@ function pyIntOrTuple(v: readonly number[], given: unknown): string {
   return typeof given === 'number' ? String(v[0]) : pyTuple(v);
 }
 
-abstract class MaxPoolNd extends Module {
+export abstract class MaxPoolNd extends Module {
   readonly kernelSize: readonly number[];
   readonly stride: readonly number[];
   readonly padding: readonly number[];
@@ -249,7 +249,7 @@ export interface AvgPoolLayerOptions {
   divisorOverride?: number | null;
 }
 
-abstract class AvgPoolNd extends Module {
+export abstract class AvgPoolNd extends Module {
   readonly kernelSize: readonly number[];
   readonly stride: readonly number[];
   readonly padding: readonly number[];

@@ -28,7 +28,7 @@ function readEps(op: string, v: unknown): number {
   return v;
 }
 
-abstract class BatchNormNd extends Module {
+export abstract class BatchNormNd extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
