@@ -32,3 +32,17 @@ describe('summary(model)', () => {
     assert.ok(texts.some((t) => t.startsWith('params = 16 * (1/1) * 5 * 5 + 16 = 416')), texts.join('\n'));
   });
 });
+
+describe('summary(model) of recurrent layers', () => {
+  it('counts MACs per time step × steps: LSTM 4·H·(I+H) per layer, GRU 3, RNN 1', () => {
+    const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
+    const r = summary(lstm, [3, 7, 10]); // N=3, L=7
+    assert.equal(r.rows[0]!.macs, 3 * 7 * (4 * 20 * (10 + 20) + 4 * 20 * (20 + 20)));
+    assert.equal(r.totals.params, 4 * 20 * (10 + 20 + 2) + 4 * 20 * (20 + 20 + 2));
+    const gru = summary(new nn.GRU(5, 6), [4, 2, 5]); // L=4, N=2
+    assert.equal(gru.rows[0]!.macs, 2 * 4 * 3 * 6 * (5 + 6));
+    const cell = summary(new nn.GatedRNNCell(3, 4), [2, 3]);
+    assert.equal(cell.rows[0]!.macs, 2 * 4 * (2 * 3 + 4));
+    assert.equal(cell.totals.macsComplete, true);
+  });
+});

@@ -182,8 +182,11 @@ function customRow(spec: CustomLayerSpec, explain: boolean): LayerAnalysis {
     if (!Number.isInteger(v) || v < 0) throw new ValueError({ op, arg, expected: 'a non-negative integer', got: fmtValue(v) });
   }
   const reason = spec.reason ?? `the summary does not know how to count the work of ${spec.name}`;
-  const lines = explain ? [line('params', '', params, 'as stated by the caller'), activationsLine(out)] : [];
-  return { description: `${spec.name} (custom)`, outputShape: out, params, trainable, buffers: 0, macs: null, macsNote: reason, otherOps: [], activationElements: product(out), explain: lines };
+  const known = spec.macs !== undefined && Number.isInteger(spec.macs) && spec.macs >= 0 ? spec.macs : null;
+  const lines = explain
+    ? [line('params', '', params, 'as stated by the caller'), ...(known !== null ? [line('MACs', spec.macsFormula ?? '', known, '')] : []), activationsLine(out)]
+    : [];
+  return { description: `${spec.name} (custom)`, outputShape: out, params, trainable, buffers: 0, macs: known, macsNote: known !== null ? spec.reason ?? '' : reason, otherOps: [], activationElements: product(out), explain: lines };
 }
 
 export function analyzeLayer(spec: LayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {

@@ -8,10 +8,11 @@ import { ValueError, fmtValue } from '../errors.js';
 import { zeros } from '../creation.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Tensor } from '../tensor.js';
-import type { AnyModule, HookRemover, Module } from '../nn/module.js';
+import type { AnyModule, HookRemover } from '../nn/module.js';
 import { ConvNd, ConvTransposeNd } from '../nn/conv.js';
 import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPoolNd, Dropout, Flatten, GELU, Linear, MaxPoolNd, ReLU, Sigmoid, Softmax, Tanh } from '../nn/layers.js';
 import { BatchNormNd } from '../nn/norm.js';
+import { GRU, GRUCell, GatedRNNCell, LSTM, LSTMCell, RNN, RNNCell } from '../nn/recurrent.js';
 import type { LayerSpec, SummaryResult } from './spec.js';
 import { summarize } from './summarize.js';
 
@@ -48,17 +49,57 @@ function specOf(l: Leaf): LayerSpec {
   if (m instanceof Softmax) return { type: 'softmax', name, dim: m.dim };
   if (m instanceof Dropout) return { type: 'dropout', name, p: m.p };
   if (m instanceof BatchNormNd) return { type: `batchNorm${Math.max(1, rank)}d` as 'batchNorm2d', name, numFeatures: m.numFeatures, affine: m.affine, trackRunningStats: m.trackRunningStats };
+  const rec = recurrentMacs(l);
   let params = 0;
   let trainable = 0;
   for (const p of m.parameters()) {
     params += p.numel;
     if (p.requiresGrad) trainable += p.numel;
   }
+  if (rec) return { type: 'custom', name, outputShape: l.output, params, trainable, macs: rec.macs, macsFormula: rec.formula, reason: rec.note };
   return { type: 'custom', name, outputShape: l.output, params, trainable, reason: `${m.constructor.name} has no MAC rule yet` };
 }
 
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Recurrent layers: the matrix-vector products per time step × steps × batch (gate nonlinearities
+ * and the elementwise state updates are not multiply-accumulates). Gates: RNN 1, GRU 3, LSTM 4.
+ */
+function recurrentMacs(l: Leaf): { macs: number; formula: string; note: string } | null {
+  const m = l.module;
+  const cellGates = m instanceof RNNCell ? 1 : m instanceof GRUCell ? 3 : m instanceof LSTMCell ? 4 : 0;
+  if (cellGates > 0) {
+    const c = m as unknown as { inputSize: number; hiddenSize: number };
+    const n = l.input.length === 2 ? l.input[0]! : 1;
+    const macs = n * cellGates * c.hiddenSize * (c.inputSize + c.hiddenSize);
+    return { macs, formula: `${n} * ${cellGates} * ${c.hiddenSize} * (${c.inputSize} + ${c.hiddenSize}) = ${fmt(macs)}`, note: 'N * gates * H * (I + H) for one time step' };
+  }
+  if (m instanceof GatedRNNCell) {
+    const n = l.input.length === 2 ? l.input[0]! : 1;
+    const { inputSize: i, hiddenSize: h } = m;
+    const macs = n * h * (2 * i + h);
+    return { macs, formula: `${n} * ${h} * (2*${i} + ${h}) = ${fmt(macs)}`, note: 'W_c x, W_h h and W_x x for one time step' };
+  }
+  const seqGates = m instanceof RNN ? 1 : m instanceof GRU ? 3 : m instanceof LSTM ? 4 : 0;
+  if (seqGates === 0) return null;
+  const r = m as unknown as { inputSize: number; hiddenSize: number; numLayers: number; batchFirst: boolean };
+  const batched = l.input.length === 3;
+  const steps = batched ? (r.batchFirst ? l.input[1]! : l.input[0]!) : l.input[0]!;
+  const n = batched ? (r.batchFirst ? l.input[0]! : l.input[1]!) : 1;
+  let perStep = 0;
+  const terms: string[] = [];
+  for (let k = 0; k < r.numLayers; k++) {
+    const inp = k === 0 ? r.inputSize : r.hiddenSize;
+    perStep += seqGates * r.hiddenSize * (inp + r.hiddenSize);
+    terms.push(`${seqGates} * ${r.hiddenSize} * (${inp} + ${r.hiddenSize})`);
+  }
+  const macs = n * steps * perStep;
+  return { macs, formula: `${n} * ${steps} steps * (${terms.join(' + ')}) = ${fmt(macs)}`, note: 'N * steps * per-step MACs (gates * H * (I + H) per layer)' };
+}
+
 /** Summarises `model` for a batched `inputShape` (e.g. [1, 1, 28, 28]), torchinfo style. */
-export function summary(model: Module, inputShape: readonly number[], options: ModelSummaryOptions = {}): SummaryResult {
+export function summary(model: AnyModule, inputShape: readonly number[], options: ModelSummaryOptions = {}): SummaryResult {
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ValueError({ op: 'summary', arg: 'inputShape', expected: 'a batched input shape of positive integers, e.g. [1, 1, 28, 28]', got: fmtValue(inputShape) });
   }
@@ -69,7 +110,8 @@ export function summary(model: Module, inputShape: readonly number[], options: M
     removers.push(
       m.registerForwardHook((mod, inputs, output) => {
         const x = inputs[0] as Tensor | undefined;
-        const y = output as Tensor;
+        // recurrent modules return [output, state]: the sequence output is the first element
+        const y = (Array.isArray(output) ? output[0] : output) as Tensor;
         if (x && y && 'shape' in y) leaves.push({ name: name || '(root)', module: mod, input: x.shape, output: y.shape });
       }),
     );

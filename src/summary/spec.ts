@@ -139,6 +139,9 @@ export interface CustomLayerSpec extends Named {
   /** Default: all of `params`. */
   readonly trainable?: number;
   readonly reason?: string;
+  /** Known multiply-accumulates (e.g. recurrent layers: per time step × steps), with the working. */
+  readonly macs?: number;
+  readonly macsFormula?: string;
 }
 
 export type LayerSpec =
