@@ -87,6 +87,16 @@ describe('convkit CLI', () => {
     assert.match(d.stderr, /missing\.safetensors/);
   });
 
+  it('is deterministic for a given seed', () => {
+    const metrics = (d: string): string[] =>
+      readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+        const { trainLoss, testLoss, testAccuracy } = JSON.parse(l) as Record<string, number>;
+        return JSON.stringify([trainLoss, testLoss, testAccuracy]);
+      });
+    for (const d of ['det1', 'det2']) assert.equal(run('train', '--limit', '320', '--epochs', '2', '--seed', '7', '--out', join(dir, d)).status, 0);
+    assert.deepEqual(metrics(join(dir, 'det1')), metrics(join(dir, 'det2')));
+  });
+
   it('--diagnostics reports gradient norms and dead units; a non-finite loss stops with the layer', () => {
     const a = run('train', '--limit', '320', '--epochs', '1', '--diagnostics', '--out', join(dir, 'diag'));
     assert.equal(a.status, 0, a.stderr);
