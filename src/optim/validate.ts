@@ -2,24 +2,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 
 /** Rejects options objects with keys outside `allowed` (camelCase torch keyword arguments). */
-export function readOpts<T extends object>(op: string, v: unknown, allowed: readonly (keyof T & string)[]): Partial<T> {
-  if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new ValueError({ op, arg: 'options', expected: 'an options object', got: fmtValue(v) });
-  }
-  for (const k of Object.keys(v)) {
-    if (!(allowed as readonly string[]).includes(k)) {
-      throw new ValueError({
-        op,
-        arg: `options.${k}`,
-        expected: `one of the options ${allowed.join(', ')}`,
-        got: `unknown option "${k}"`,
-        message: `${op}: unknown option "${k}" (allowed: ${allowed.join(', ')})`,
-      });
-    }
-  }
-  return v as Partial<T>;
-}
+export { readOptions as readOpts } from '../options.js';
 
 /** A finite number >= 0. */
 export function nonNeg(op: string, arg: string, v: unknown): number {
