@@ -6,7 +6,7 @@ import { it, after } from 'node:test';
 import * as ck from '../src/index.js';
 import { Tensor } from '../src/index.js';
 import { TOL32, TOL64, assertClose, decode, describeBackends, loadFixtures, worst } from './helpers.js';
-import type { FixtureCase } from './helpers.js';
+import type { EncTensor, FixtureCase } from './helpers.js';
 
 type AnyFn = (...a: unknown[]) => unknown;
 const api = ck as unknown as Record<string, AnyFn | undefined>;
@@ -15,7 +15,9 @@ function run(c: FixtureCase): void {
   const fn = api[c.call];
   if (typeof fn !== 'function') throw new Error(`fixture "${c.name}" calls ${c.call}, which convkit does not export`);
   const withGrad = c.grads !== undefined;
-  const args = c.args.map((a) => ('tensor' in a ? decode(a.tensor, withGrad && a.tensor.dtype !== 'int32') : a.value));
+  const args = c.args.map((a) =>
+    'tensor' in a ? decode(a.tensor, withGrad && a.tensor.dtype !== 'int32') : 'tensors' in a ? a.tensors.map((t) => decode(t, withGrad && t.dtype !== 'int32')) : a.value,
+  );
   const raw = fn(...args, ...(c.options !== undefined ? [c.options] : []));
   const outs = (Array.isArray(raw) ? raw : [raw]) as Tensor[];
   const dtype = c.out[0]?.dtype;
@@ -33,8 +35,11 @@ function run(c: FixtureCase): void {
   (loss as Tensor).backward();
   c.grads!.forEach((g, i) => {
     if (g === null) return;
-    const t = args[i] as Tensor;
-    assertClose(t.grad ?? ck.zerosLike(t), decode(g), tol, `${c.call} "${c.name}" grad of arg ${i}`);
+    // a list argument (cat/stack) has one gradient per tensor
+    const pairs: [Tensor, EncTensor | null][] = Array.isArray(g) ? (args[i] as Tensor[]).map((t, k) => [t, g[k] ?? null]) : [[args[i] as Tensor, g]];
+    pairs.forEach(([t, e], k) => {
+      if (e) assertClose(t.grad ?? ck.zerosLike(t), decode(e), tol, `${c.call} "${c.name}" grad of arg ${i}${Array.isArray(g) ? `[${k}]` : ''}`);
+    });
   });
 }
 

@@ -43,11 +43,11 @@ export interface EncTensor {
 export interface FixtureCase {
   name: string;
   call: string;
-  args: ({ tensor: EncTensor } | { value: unknown })[];
+  args: ({ tensor: EncTensor } | { tensors: EncTensor[] } | { value: unknown })[];
   options?: Record<string, unknown>;
   out: EncTensor[];
   R?: EncTensor[];
-  grads?: (EncTensor | null)[];
+  grads?: (EncTensor | (EncTensor | null)[] | null)[];
   tol?: { rtol?: number; atol?: number };
 }
 

@@ -13,7 +13,10 @@ import { Tensor } from '../src/index.js';
 import { ROOT, TOL32, TOL64, assertClose, decode } from './helpers.js';
 import type { EncTensor, FixtureCase } from './helpers.js';
 
-export interface OptionCase extends FixtureCase {
+/** Option cases take single tensors or plain values as positional arguments (no tensor lists). */
+export interface OptionCase extends Omit<FixtureCase, 'args' | 'grads'> {
+  args: ({ tensor: EncTensor } | { value: unknown })[];
+  grads?: (EncTensor | null)[];
   options: Record<string, unknown>;
   optionGrads: Record<string, EncTensor | null>;
   post?: Record<string, EncTensor>;
