@@ -23,6 +23,11 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/signal.js';
 import './methods.js';
+import { registerWasm } from './backends/wasm/index.js';
+
+// selectable with setBackend('wasm'); the reference backend stays the default until every hot kernel is in
+registerWasm();
+export { registerWasm } from './backends/wasm/index.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';

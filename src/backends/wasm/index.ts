@@ -1,0 +1,30 @@
+/**
+ * The WebAssembly SIMD backend (single-threaded, float32): kernels for `matmul`, `linear` and the
+ * forward `conv`; every other op, and float64/int32 inputs, run the reference kernels. Not the
+ * default: select it with setBackend('wasm') after registerWasm().
+ */
+import type { Backend } from '../../backend.js';
+import { registerBackend } from '../../backend.js';
+import { wasmConvKernels } from './conv.js';
+import { wasmMatmulKernels } from './matmul.js';
+import { wasmSupported } from './runtime.js';
+
+export const wasmBackend: Backend = {
+  name: 'wasm',
+  kernels: {
+    ...wasmMatmulKernels,
+    ...wasmConvKernels,
+  },
+};
+
+/**
+ * Registers the 'wasm' backend (without selecting it). Returns false, registering nothing, when
+ * this engine cannot compile the module (no WebAssembly SIMD).
+ */
+export function registerWasm(): boolean {
+  if (!wasmSupported()) return false;
+  registerBackend(wasmBackend);
+  return true;
+}
+
+export { wasmMemoryBytes, wasmSupported } from './runtime.js';
