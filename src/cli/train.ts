@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, Generator } from '../random.js';
+import { setBackend } from '../backend.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
@@ -29,6 +30,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
   out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
+  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD; conv forward and matmul so far)', default: 'reference', choices: ['reference', 'wasm'], placeholder: 'NAME' },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
 };
@@ -76,6 +78,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   const ckptPath = join(dir, 'checkpoint.safetensors');
   mkdirSync(dir, { recursive: true });
 
+  setBackend(flags['backend'] as string);
   manualSeed(seed);
   const data = loadData(flags['data'] as string);
   const modelName = flags['model'] as string;
@@ -97,7 +100,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   // the loader's and the augmentation's generators are seeded per epoch, so a resumed run
   // continues exactly as an uninterrupted one would
   const testLoader = new DataLoader(data.test, { batchSize: 500 });
-  out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}\n`);
+  out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}, ${flags['backend']} backend\n`);
 
   const diag = flags['diagnostics'] ? new TrainingDiagnostics(model) : null;
   let stop = false;
