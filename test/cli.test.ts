@@ -97,6 +97,12 @@ describe('convkit CLI', () => {
     assert.deepEqual(metrics(join(dir, 'det1')), metrics(join(dir, 'det2')));
   });
 
+  it('trains on the wasm backend with --backend wasm', () => {
+    const r = run('train', '--limit', '320', '--epochs', '1', '--backend', 'wasm', '--out', join(dir, 'wasm'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /seed 0, wasm backend/);
+  });
+
   it('--diagnostics reports gradient norms and dead units; a non-finite loss stops with the layer', () => {
     const a = run('train', '--limit', '320', '--epochs', '1', '--diagnostics', '--out', join(dir, 'diag'));
     assert.equal(a.status, 0, a.stderr);

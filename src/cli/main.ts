@@ -3,6 +3,9 @@ import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
 import { summaryCommand } from './summary.js';
+import { registerWasm } from '../backends/wasm/index.js';
+
+registerWasm();
 
 const USAGE = `usage: convkit <command> [options]
 
