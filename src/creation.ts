@@ -95,19 +95,23 @@ export function fromData(data: Data, shape: Shape): Tensor {
 }
 
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  const dtype = checkDtype('full', options.dtype) ?? 'float32';
+  return filled('full', shape, value, options);
+}
+
+function filled(op: string, shape: Shape, value: number, options: TensorOptions): Tensor {
+  const s = checkShape(op, shape);
+  const dtype = checkDtype(op, options.dtype) ?? 'float32';
   const d = alloc(dtype, numel(s));
   d.fill(value);
   return finish(new Tensor(d, s), options);
 }
 
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
