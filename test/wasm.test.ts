@@ -1,7 +1,8 @@
 /**
- * The WebAssembly SIMD backend: every conv/matmul fixture case (outputs and gradients) under
- * setBackend('wasm') at float32 tolerance, agreement with the reference on random shapes that hit
- * every GEMM edge path, exact float64 fallback, and a flat arena over many calls.
+ * The WebAssembly SIMD backend: every conv/matmul fixture case (outputs and gradients, which run the
+ * wasm convTranspose/convWeightGrad kernels) under setBackend('wasm') at float32 tolerance,
+ * agreement with the reference on random shapes and conv plans that hit every GEMM and lowering
+ * edge path, exact float64 fallback, and a flat arena over many calls.
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,11 +99,69 @@ describe('wasm backend: agrees with the reference', () => {
     const [x3, k3, b3] = [ck.randn([1, 2, 5, 6, 7]), ck.randn([4, 2, 2, 3, 2]), ck.randn([4])];
     sameAsReference(() => ck.conv3d(x3, k3, b3, { padding: 1 }), 'conv3d');
   });
+  it('convTranspose and convWeightGrad on random plans (stride, dilation, groups, 1/2/3-d, negative padAfter)', () => {
+    let seed = 12345;
+    const rnd = (lo: number, hi: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return lo + (seed % (hi - lo + 1));
+    };
+    let seen = 0;
+    for (let t = 0; t < 60; t++) {
+      const r = 1 + (t % 3);
+      const groups = rnd(1, 3);
+      const [cig, cog, N] = [rnd(1, 3), rnd(1, 3), rnd(1, 2)];
+      const K = Array.from({ length: r }, () => rnd(1, 3));
+      const stride = Array.from({ length: r }, () => rnd(1, 3));
+      const dilation = Array.from({ length: r }, () => rnd(1, 2));
+      const padding = K.map((k) => rnd(0, k));
+      // with stride > 1 the floor in the output size often leaves trailing x rows unreached
+      // (negative padAfter in the gradient ops)
+      const L = K.map(() => rnd(1, r === 3 ? 6 : 10));
+      const O = L.map((l, i) => Math.floor((l + 2 * padding[i]! - dilation[i]! * (K[i]! - 1) - 1) / stride[i]!) + 1);
+      if (O.some((o) => o < 1)) continue;
+      seen++;
+      const x = ck.randn([N, cig * groups, ...L]);
+      const w = ck.randn([cog * groups, cig, ...K]);
+      const gy = ck.randn([N, cog * groups, ...O]);
+      const opts = { stride, padding, dilation, groups };
+      const inputFn = [ck.conv1dInput, ck.conv2dInput, ck.conv3dInput][r - 1]!;
+      const weightFn = [ck.conv1dWeight, ck.conv2dWeight, ck.conv3dWeight][r - 1]!;
+      const what = `${r}-d L=${L} K=${K} s=${stride} d=${dilation} p=${padding} g=${groups}`;
+      sameAsReference(() => inputFn(x.shape, w, gy, opts), `convTranspose ${what}`);
+      sameAsReference(() => weightFn(x, w.shape, gy, opts), `convWeightGrad ${what}`);
+    }
+    assert.ok(seen >= 30, `only ${seen} random plans were valid`);
+  });
+  it('convTranspose2d with outputPadding (> padding: negative padAfter), groups and bias; its gradients', () => {
+    const x = ck.randn([2, 4, 5, 6]);
+    const w = ck.randn([4, 3, 3, 2]);
+    const b = ck.randn([6]);
+    const opts = { stride: [2, 3], padding: [0, 1], outputPadding: [1, 2], dilation: [1, 2], groups: 2 };
+    sameAsReference(() => ck.convTranspose2d(x, w, b, opts), 'convTranspose2d outputPadding');
+    const R = ck.randn(onBackend('reference', () => ck.convTranspose2d(x, w, b, opts)).shape);
+    const grads = (): Tensor[] => {
+      const xs = x.detach().requiresGrad_();
+      const ws = w.detach().requiresGrad_();
+      ck.sum(ck.mul(ck.convTranspose2d(xs, ws, b, opts), R)).backward();
+      return [xs.grad!, ws.grad!];
+    };
+    const ref = onBackend('reference', grads);
+    const got = onBackend('wasm', grads);
+    assertClose(got[0]!, ref[0]!, TOL32, 'convTranspose2d grad input');
+    assertClose(got[1]!, ref[1]!, TOL32, 'convTranspose2d grad weight');
+  });
   it('W1-shaped conv (N=2, 32→64, 26×26, 3×3) within float32 tolerance', () => {
     const x = ck.randn([2, 32, 26, 26]);
     const w = ck.mul(ck.randn([64, 32, 3, 3]), 0.1);
     const b = ck.randn([64]);
     sameAsReference(() => ck.conv2d(x, w, b), 'W1 slice');
+    const gy = ck.randn([2, 64, 24, 24]);
+    sameAsReference(() => ck.conv2dInput(x.shape, w, gy), 'W1 slice input grad');
+    // the weight gradient sums N·P = 1152 products of unit-variance values (partial sums ~34):
+    // float32 rounding alone is ~1e-5 to 1e-4 absolute, beyond TOL32's atol on near-zero entries,
+    // so this one comparison uses atol 2e-4 (the fixtures and random plans above use TOL32)
+    const wg = (): Tensor => ck.conv2dWeight(x, w.shape, gy);
+    assertClose(onBackend('wasm', wg), onBackend('reference', wg), { rtol: 1e-4, atol: 2e-4 }, 'W1 slice weight grad');
   });
   it('float64 falls back to the reference kernels exactly', () => {
     const x = ck.randn([2, 3, 7, 7], { dtype: 'float64' });
@@ -110,6 +169,11 @@ describe('wasm backend: agrees with the reference', () => {
     const ref = onBackend('reference', () => ck.conv2d(x, w));
     const got = onBackend('wasm', () => ck.conv2d(x, w));
     assert.deepEqual([...got.data], [...ref.data]);
+    const gy = ck.randn([2, 4, 5, 5], { dtype: 'float64' });
+    const gi = (): Tensor => ck.conv2dInput(x.shape, w, gy);
+    const gw = (): Tensor => ck.conv2dWeight(x, w.shape, gy);
+    assert.deepEqual([...onBackend('wasm', gi).data], [...onBackend('reference', gi).data]);
+    assert.deepEqual([...onBackend('wasm', gw).data], [...onBackend('reference', gw).data]);
     const a = ck.randn([5, 6], { dtype: 'float64' });
     const m = ck.randn([6, 3], { dtype: 'float64' });
     assert.deepEqual([...onBackend('wasm', () => ck.matmul(a, m)).data], [...onBackend('reference', () => ck.matmul(a, m)).data]);
@@ -124,8 +188,11 @@ describe('wasm backend: arena', () => {
     const a = ck.randn([7, 9]);
     const b = ck.randn([9, 5]);
     const lw = ck.randn([6, 9]);
+    const gy = ck.randn([2, 4, 8, 8]);
     const step = (): void => {
       ck.conv2d(x, w, null, { padding: 1 });
+      ck.conv2dInput(x.shape, w, gy, { padding: 1 });
+      ck.conv2dWeight(x, w.shape, gy, { padding: 1 });
       ck.matmul(a, b);
       ck.linear(a, lw);
     };

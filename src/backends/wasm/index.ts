@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD backend (single-threaded, float32): kernels for `matmul`, `linear` and the
- * forward `conv`; every other op, and float64/int32 inputs, run the reference kernels. Not the
- * default: select it with setBackend('wasm') after registerWasm().
+ * three conv ops (`conv`, `convTranspose`, `convWeightGrad`); every other op, and float64/int32
+ * inputs, run the reference kernels. Not the default: select it with setBackend('wasm') after
+ * registerWasm().
  */
 import type { Backend } from '../../backend.js';
 import { registerBackend } from '../../backend.js';

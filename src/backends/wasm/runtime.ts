@@ -16,6 +16,8 @@ export interface WasmExports {
   fillRows(c: number, v: number, M: number, N: number): void;
   fillCols(c: number, v: number, M: number, N: number): void;
   convForward(params: number, x: number, w: number, b: number, y: number, col: number): void;
+  convBackwardInput(params: number, g: number, w: number, b: number, x: number, wt: number, col: number): void;
+  convBackwardWeight(params: number, x: number, g: number, dw: number, col: number, colT: number, tmp: number): void;
 }
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
