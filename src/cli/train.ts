@@ -30,7 +30,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
   out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
-  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products; the rest falls back to reference)', default: 'reference', choices: ['reference', 'wasm'], placeholder: 'NAME' },
+  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products; the rest falls back to reference)', default: 'wasm', choices: ['reference', 'wasm'], placeholder: 'NAME' },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
 };
