@@ -109,6 +109,20 @@ export function convOutFormula(
   return `${fl}((${inSize} + ${pad} - ${dilation}*(${kernel}-1) - 1)/${stride} + 1) = ${convOutSize(inSize, kernel, stride, padBefore, padAfter, dilation, ceilMode)}`;
 }
 
+/**
+ * The output length of a transposed convolution along one dimension (PyTorch's rule):
+ *   out = (in - 1)*stride - 2*padding + dilation*(kernel-1) + outputPadding + 1
+ */
+export function convTransposeOutSize(inSize: number, kernel: number, stride: number, padding: number, dilation: number, outputPadding: number): number {
+  return (inSize - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
+}
+
+/** The transposed rule written out with numbers substituted, for error messages and `explain`. */
+export function convTransposeOutFormula(inSize: number, kernel: number, stride: number, padding: number, dilation: number, outputPadding: number): string {
+  const out = convTransposeOutSize(inSize, kernel, stride, padding, dilation, outputPadding);
+  return `(${inSize}-1)*${stride} - 2*${padding} + ${dilation}*(${kernel}-1) + ${outputPadding} + 1 = ${out}`;
+}
+
 /** Accepts an int or a tuple of `n` ints (PyTorch's `_ntuple`) and checks each value. */
 export function ntuple(
   op: string,

@@ -7,7 +7,7 @@
  */
 import type { DType } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { convOutFormula, convOutSize, ntuple } from '../shape.js';
+import { convOutFormula, convOutSize, convTransposeOutFormula, convTransposeOutSize, ntuple } from '../shape.js';
 import { readOptions } from '../op.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -425,12 +425,9 @@ export function resolveConv(
       }
     });
     outSize = inSize.map((n, i) => {
-      const [s, p, d, k, op2] = [stride[i]!, padBefore[i]!, dilation[i]!, kernel[i]!, outputPadding[i]!];
-      const L = (n - 1) * s - 2 * p + d * (k - 1) + op2 + 1;
-      if (L < 1) {
-        const formula = `(${n}-1)*${s} - 2*${p} + ${d}*(${k}-1) + ${op2} + 1 = ${L}`;
-        throw outSizeError(op, i, formula, 'the padding crops away the whole output');
-      }
+      const args = [n, kernel[i]!, stride[i]!, padBefore[i]!, dilation[i]!, outputPadding[i]!] as const;
+      const L = convTransposeOutSize(...args);
+      if (L < 1) throw outSizeError(op, i, convTransposeOutFormula(...args), 'the padding crops away the whole output');
       return L;
     });
     macs = batch * channels * inSize.reduce((p, d) => p * d, 1) * (outChannels / groups) * prodK;

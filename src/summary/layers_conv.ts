@@ -13,7 +13,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { convInfo } from '../ops/conv_geometry.js';
 import type { ConvGeometry, ConvOptions, ConvTransposeOptions } from '../ops/conv_geometry.js';
-import { convOutFormula, ntuple } from '../shape.js';
+import { convOutFormula, convTransposeOutFormula, ntuple } from '../shape.js';
 import { axisNames, boolOf, line, lineFromFormula, posInt, prodText, product } from './explain.js';
 import type { ConvLayerSpec, ConvTransposeLayerSpec, Explanation, OtherOps } from './spec.js';
 import type { LayerAnalysis } from './layers.js';
@@ -132,10 +132,8 @@ export function analyzeConvTranspose(spec: ConvTransposeLayerSpec, input: readon
   const g = convInfo(op, { shape: input, dtype: 'float32' }, { shape: [cin, cout / groups, ...kernel], dtype: 'float32' }, bias ? { shape: [cout], dtype: 'float32' } : null, o);
   const params = g.inChannels * (cout / groups) * product(kernel) + (bias ? cout : 0);
   const axes = axisNames(r);
-  // the transposed size rule, written as conv_geometry's message writes it
-  const sizeLines = g.outSize.map((out, i) => {
-    const [n, s, p, d, k, op2] = [g.inSize[i]!, g.stride[i]!, g.padBefore[i]!, g.dilation[i]!, g.kernel[i]!, g.outputPadding[i]!];
-    return line(`${axes[i]}_out`, `(${n}-1)*${s} - 2*${p} + ${d}*(${k}-1) + ${op2} + 1`, out);
-  });
+  const sizeLines = g.outSize.map((out, i) =>
+    lineFromFormula(`${axes[i]}_out`, convTransposeOutFormula(g.inSize[i]!, g.kernel[i]!, g.stride[i]!, g.padBefore[i]!, g.dilation[i]!, g.outputPadding[i]!), out),
+  );
   return finish(g, params, sizeLines, explain);
 }
