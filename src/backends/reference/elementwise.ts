@@ -7,24 +7,8 @@ import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
 import type { BinaryInfo, UnaryInfo } from '../../ops/elementwise.js';
 import type { RoundInfo } from '../../ops/elementwise_unary.js';
-import { rows2 } from './elementwise_walk.js';
+import { binary } from './elementwise_walk.js';
 import { compareKernels } from './elementwise_cmp.js';
-
-type Run = (o: Data, a: Data, b: Data, oi: number, ia: number, ib: number, n: number, da: number, db: number) => void;
-
-/** Runs `run` over every broadcast run (the whole array at once when no broadcasting happens). */
-function binary(run: Run): Kernel<BinaryInfo> {
-  return (info, [out], [a, b]) => {
-    const o = out!;
-    const x = a!;
-    const y = b!;
-    if (info.same) {
-      run(o, x, y, 0, 0, 0, o.length, 1, 1);
-      return;
-    }
-    rows2(info.outShape, info.aStrides, info.bStrides, (oi, ia, ib, n, da, db) => run(o, x, y, oi, ia, ib, n, da, db));
-  };
-}
 
 const add = binary((o, a, b, oi, ia, ib, n, da, db) => {
   for (let k = 0; k < n; k++, ia += da, ib += db) o[oi + k] = a[ia]! + b[ib]!;

@@ -1,25 +1,8 @@
 /** Reference kernels for pow, maximum/minimum, comparisons, where and clamp. */
 import type { Kernel } from '../../backend.js';
-import type { Data } from '../../dtype.js';
-import type { BinaryInfo } from '../../ops/elementwise.js';
 import type { PowScalarInfo } from '../../ops/elementwise_binary.js';
 import type { ClampInfo, ClampTensorInfo, TernaryInfo } from '../../ops/elementwise_where.js';
-import { rows2, rows3 } from './elementwise_walk.js';
-
-type Run = (o: Data, a: Data, b: Data, oi: number, ia: number, ib: number, n: number, da: number, db: number) => void;
-
-function binary(run: Run): Kernel<BinaryInfo> {
-  return (info, [out], [a, b]) => {
-    const o = out!;
-    const x = a!;
-    const y = b!;
-    if (info.same) {
-      run(o, x, y, 0, 0, 0, o.length, 1, 1);
-      return;
-    }
-    rows2(info.outShape, info.aStrides, info.bStrides, (oi, ia, ib, n, da, db) => run(o, x, y, oi, ia, ib, n, da, db));
-  };
-}
+import { binary, rows3 } from './elementwise_walk.js';
 
 const powScalar: Kernel<PowScalarInfo> = (info, [out], [a]) => {
   const o = out!;

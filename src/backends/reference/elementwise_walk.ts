@@ -7,6 +7,10 @@
  * its own tight loop, so no closure is called per element.
  */
 
+import type { Kernel } from '../../backend.js';
+import type { Data } from '../../dtype.js';
+import type { BinaryInfo } from '../../ops/elementwise.js';
+
 export interface Runs {
   /** Coalesced shape (at least one dimension). */
   readonly shape: number[];
@@ -122,4 +126,21 @@ function forRows(shape: readonly number[], row: (o: number, idx: Int32Array, n: 
       idx[d] = 0;
     }
   }
+}
+
+/** A contiguous run kernel: n outputs from oi, the inputs advancing by da / db (0 = broadcast). */
+export type Run = (o: Data, a: Data, b: Data, oi: number, ia: number, ib: number, n: number, da: number, db: number) => void;
+
+/** Runs `run` over every broadcast run (the whole array at once when no broadcasting happens). */
+export function binary(run: Run): Kernel<BinaryInfo> {
+  return (info, [out], [a, b]) => {
+    const o = out!;
+    const x = a!;
+    const y = b!;
+    if (info.same) {
+      run(o, x, y, 0, 0, 0, o.length, 1, 1);
+      return;
+    }
+    rows2(info.outShape, info.aStrides, info.bStrides, (oi, ia, ib, n, da, db) => run(o, x, y, oi, ia, ib, n, da, db));
+  };
 }
