@@ -1,13 +1,30 @@
-// Forward convolution on 3 spatial dimensions (1-d/2-d arrive padded with size-1 leading dims):
-// per image and group, im2col into `col` then y_g = W_g · col + b with the SIMD GEMM. A 1×1×1
-// kernel with stride 1 and no padding needs no lowering: the image itself is the column matrix.
-import { gemm, fillRows, transpose } from './gemm';
+// Convolution on 3 spatial dimensions (1-d/2-d arrive padded with size-1 leading dims) as packed
+// GEMMs (assembly/gemm.ts). Work is cut into independent units that any thread may run in any
+// order: each unit writes its own part of the output, so results do not depend on scheduling.
+//   forward        unit = (image, group, block of output positions): im2col of the block into B
+//                  panels, C = W_g · B (+ bias), copied into y
+//   input gradient unit = (image, group, block of input channels): B = packed g, col = W_gᵀ · B for
+//                  the block's rows, scattered back into x by col2im (the blocks' channels are
+//                  disjoint, so the scatter needs no locks)
+//   weight grad    unit = (group, block of rows of W_g): for each image, the transposed im2col of
+//                  the block's rows, C_n = g_n · colᵀ, summed over the images in order
+import { addInto, copyRect, fillRows, gemmOffsets, gemmPanels, gemmRows, packA, packB } from './gemm';
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
 const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
+const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31;
 
 @inline function prm(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
+}
+@inline function ptr(p: usize, i: i32): usize {
+  return <usize>load<u32>(p + (<usize>i << 2));
+}
+@inline function up4(n: i32): i32 {
+  return (n + 3) & ~3;
+}
+@inline function up8(n: i32): i32 {
+  return (n + 7) & ~7;
 }
 
 // First output index o with 0 <= o*s + off (off = k*d - pad), clamped to [0, O].
@@ -24,43 +41,131 @@ const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S =
   return l < O ? l : O;
 }
 
-// col[(ci,kd,kh,kw), (od,oh,ow)] = x[ci, od*sd-pd+kd*dd, ...] (zero in the padding).
-function im2col(p: usize, x: usize, cig: i32, col: usize): void {
-  const LD = prm(p, P_L), LH = prm(p, P_L + 1), LW = prm(p, P_L + 2);
-  const KD = prm(p, P_K), KH = prm(p, P_K + 1), KW = prm(p, P_K + 2);
-  const OD = prm(p, P_O), OH = prm(p, P_O + 1), OW = prm(p, P_O + 2);
-  const sd = prm(p, P_S), sh = prm(p, P_S + 1), sw = prm(p, P_S + 2);
-  const dd = prm(p, P_D), dh = prm(p, P_D + 1), dw = prm(p, P_D + 2);
-  const pd = prm(p, P_P), ph = prm(p, P_P + 1), pw = prm(p, P_P + 2);
-  const Osz = <usize>OD * <usize>OH * <usize>OW;
-  const Lsz = <usize>LD * <usize>LH * <usize>LW;
-  memory.fill(col, 0, (<usize>cig * <usize>KD * <usize>KH * <usize>KW * Osz) << 2);
-  let row: usize = 0;
-  for (let ci = 0; ci < cig; ci++) {
-    const xc = x + ((<usize>ci * Lsz) << 2);
-    for (let kd = 0; kd < KD; kd++) {
-      const offD = kd * dd - pd;
-      const d0 = firstIn(offD, sd, OD), d1 = lastIn(offD, sd, LD, OD);
-      for (let kh = 0; kh < KH; kh++) {
-        const offH = kh * dh - ph;
-        const h0 = firstIn(offH, sh, OH), h1 = lastIn(offH, sh, LH, OH);
-        for (let kw = 0; kw < KW; kw++, row++) {
-          const offW = kw * dw - pw;
-          const w0 = firstIn(offW, sw, OW), w1 = lastIn(offW, sw, LW, OW);
-          if (w0 >= w1) continue;
-          const n = w1 - w0;
-          const rowOff = col + ((row * Osz) << 2);
-          for (let od = d0; od < d1; od++) {
-            const id = od * sd + offD;
-            for (let oh = h0; oh < h1; oh++) {
-              const ih = oh * sh + offH;
-              const src = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW + <usize>(w0 * sw + offW)) << 2);
-              const dst = rowOff + (((<usize>od * <usize>OH + <usize>oh) * <usize>OW + <usize>w0) << 2);
-              if (sw == 1) {
-                memory.copy(dst, src, <usize>n << 2);
-              } else {
-                const step = <usize>sw << 2;
-                for (let t = 0; t < n; t++) store<f32>(dst + (<usize>t << 2), load<f32>(src + <usize>t * step));
+// Geometry of the current conv, read once per unit into globals: each thread has its own module
+// instance, hence its own globals (memory is shared, globals are not).
+let N: i32 = 0, Cin: i32 = 0, Cout: i32 = 0, G: i32 = 0, cig: i32 = 0, cog: i32 = 0, LD: i32 = 0, LH: i32 = 0, LW: i32 = 0, KD: i32 = 0, KH: i32 = 0, KW: i32 = 0, OD: i32 = 0, OH: i32 = 0, OW: i32 = 0, sd: i32 = 0, sh: i32 = 0, sw: i32 = 0, dd: i32 = 0, dh: i32 = 0, dw: i32 = 0, pd: i32 = 0, ph: i32 = 0, pw: i32 = 0, KK: i32 = 0, R: i32 = 0, P: i32 = 0, Lsz: i32 = 0;
+
+function readGeo(p: usize): void {
+  N = prm(p, P_N); Cin = prm(p, P_CIN); Cout = prm(p, P_COUT); G = prm(p, P_G);
+  cig = Cin / G; cog = Cout / G;
+  LD = prm(p, P_L); LH = prm(p, P_L + 1); LW = prm(p, P_L + 2);
+  KD = prm(p, P_K); KH = prm(p, P_K + 1); KW = prm(p, P_K + 2);
+  OD = prm(p, P_O); OH = prm(p, P_O + 1); OW = prm(p, P_O + 2);
+  sd = prm(p, P_S); sh = prm(p, P_S + 1); sw = prm(p, P_S + 2);
+  dd = prm(p, P_D); dh = prm(p, P_D + 1); dw = prm(p, P_D + 2);
+  pd = prm(p, P_P); ph = prm(p, P_P + 1); pw = prm(p, P_P + 2);
+  KK = KD * KH * KW;
+  R = cig * KK;
+  P = OD * OH * OW;
+  Lsz = LD * LH * LW;
+}
+
+// Writes the im2col entries (r, p) of rows [r0, r1) and positions [p0, p1) of image-group xg
+// into a zeroed packed buffer: entry (r, p) goes to dst + (((r-r0)>>a)·S + ((p-p0)>>b)·T + ...).
+// Two layouts: `byPos` (forward B panels: panels of 8 positions, k = row) and transposed (weight
+// gradient B panels: panels of 8 rows, k = position).
+function im2colPacked(xg: usize, r0: i32, r1: i32, p0: i32, p1: i32, dst: usize, byPos: bool): void {
+  const OHW = OH * OW;
+  const nr = r1 - r0, np = p1 - p0;
+  const Kf = byPos ? nr : np; // k-extent of a panel
+  for (let r = r0; r < r1; r++) {
+    const ci = r / KK;
+    let t = r - ci * KK;
+    const kd = t / (KH * KW);
+    t -= kd * KH * KW;
+    const kh = t / KW;
+    const kw = t - kh * KW;
+    const offD = kd * dd - pd, offH = kh * dh - ph, offW = kw * dw - pw;
+    const d0 = firstIn(offD, sd, OD), d1 = lastIn(offD, sd, LD, OD);
+    const h0 = firstIn(offH, sh, OH), h1 = lastIn(offH, sh, LH, OH);
+    const w0 = firstIn(offW, sw, OW), w1 = lastIn(offW, sw, LW, OW);
+    if (w0 >= w1 || h0 >= h1 || d0 >= d1) continue;
+    const xc = xg + ((<usize>ci * <usize>Lsz) << 2);
+    const rl = r - r0;
+    // position p = q·OW + ow with q = od·OH + oh; walk the rows q that meet [p0, p1)
+    const q0 = p0 / OW, q1 = (p1 - 1) / OW;
+    for (let q = q0; q <= q1; q++) {
+      const od = q / OH, oh = q - od * OH;
+      if (od < d0 || od >= d1 || oh < h0 || oh >= h1) continue;
+      let a = w0, e = w1;
+      const base = q * OW;
+      if (base + a < p0) a = p0 - base;
+      if (base + e > p1) e = p1 - base;
+      if (a >= e) continue;
+      const id = od * sd + offD, ih = oh * sh + offH;
+      const src = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW) << 2);
+      const step = <usize>sw << 2;
+      let s = src + <usize>(a * sw + offW) * 4;
+      if (byPos) {
+        // panel (pl >> 3) of Kf·8 floats, k = rl, lane pl & 7
+        const rowOff = dst + (<usize>rl << 5);
+        for (let ow = a; ow < e; ow++, s += step) {
+          const pl = base + ow - p0;
+          store<f32>(rowOff + ((<usize>(pl >> 3) * <usize>Kf) << 5) + (<usize>(pl & 7) << 2), load<f32>(s));
+        }
+      } else {
+        // panel (rl >> 3) of Kf·8 floats, k = pl, lane rl & 7
+        const colOff = dst + ((<usize>(rl >> 3) * <usize>Kf) << 5) + (<usize>(rl & 7) << 2);
+        for (let ow = a; ow < e; ow++, s += step) {
+          const pl = base + ow - p0;
+          store<f32>(colOff + (<usize>pl << 5), load<f32>(s));
+        }
+      }
+    }
+  }
+}
+
+// Forward B panels of positions [p0, p1) (all R rows), written panel by panel in destination
+// order: panel j holds positions p0+8j.. as R rows of 8 floats. Eight positions inside one output
+// row and inside the row's valid range are two vector loads (unit stride) or eight scalar ones;
+// the rest (row ends, padding) go lane by lane. dst must be zeroed.
+function im2colPanels(xg: usize, p0: i32, p1: i32, dst: usize): void {
+  const np = p1 - p0;
+  const OHW = OH * OW;
+  const HW = LH * LW;
+  for (let j = 0; j * 8 < np; j++) {
+    const pa = p0 + j * 8;
+    const cnt = p1 - pa < 8 ? p1 - pa : 8;
+    const q = pa / OW, ow0 = pa - q * OW;
+    const od = q / OH, oh = q - od * OH;
+    const oneRow = cnt == 8 && ow0 + 8 <= OW;
+    let out = dst + ((<usize>j * <usize>R) << 5);
+    for (let ci = 0; ci < cig; ci++) {
+      const xc = xg + ((<usize>ci * <usize>Lsz) << 2);
+      for (let kd = 0; kd < KD; kd++) {
+        const offD = kd * dd - pd;
+        for (let kh = 0; kh < KH; kh++) {
+          const offH = kh * dh - ph;
+          for (let kw = 0; kw < KW; kw++, out += 32) {
+            const offW = kw * dw - pw;
+            if (oneRow) {
+              const id = od * sd + offD, ih = oh * sh + offH, iw = ow0 * sw + offW;
+              const iwLast = iw + 7 * sw;
+              if (<u32>id < <u32>LD && <u32>ih < <u32>LH && iw >= 0 && iwLast < LW) {
+                const src = xc + (((<usize>id * <usize>HW) + <usize>ih * <usize>LW + <usize>iw) << 2);
+                if (sw == 1) {
+                  v128.store(out, v128.load(src));
+                  v128.store(out, v128.load(src, 16), 16);
+                } else {
+                  const st = <usize>sw << 2;
+                  for (let l = 0; l < 8; l++) store<f32>(out + (<usize>l << 2), load<f32>(src + <usize>l * st));
+                }
+                continue;
+              }
+            }
+            // lane by lane, with bounds
+            let w = ow0, odd = od, ohh = oh;
+            for (let l = 0; l < cnt; l++) {
+              const id = odd * sd + offD, ih = ohh * sh + offH, iw = w * sw + offW;
+              if (<u32>id < <u32>LD && <u32>ih < <u32>LH && <u32>iw < <u32>LW) {
+                store<f32>(out + (<usize>l << 2), load<f32>(xc + (((<usize>id * <usize>HW) + <usize>ih * <usize>LW + <usize>iw) << 2)));
+              }
+              if (++w == OW) {
+                w = 0;
+                if (++ohh == OH) {
+                  ohh = 0;
+                  odd++;
+                }
               }
             }
           }
@@ -70,85 +175,37 @@ function im2col(p: usize, x: usize, cig: i32, col: usize): void {
   }
 }
 
-// y = conv(x, w) + b for the parameter block at p; b = 0 means no bias; col holds R×P floats.
-export function convForward(p: usize, x: usize, w: usize, b: usize, y: usize, col: usize): void {
-  const N = prm(p, P_N), Cin = prm(p, P_CIN), Cout = prm(p, P_COUT), G = prm(p, P_G);
-  const cig = Cin / G, cog = Cout / G;
-  const KK = prm(p, P_K) * prm(p, P_K + 1) * prm(p, P_K + 2);
-  const R = cig * KK;
-  const P = prm(p, P_O) * prm(p, P_O + 1) * prm(p, P_O + 2);
-  const Lsz = prm(p, P_L) * prm(p, P_L + 1) * prm(p, P_L + 2);
-  let direct = KK == 1;
-  for (let a = 0; a < 3; a++) {
-    if (prm(p, P_S + a) != 1 || prm(p, P_P + a) != 0) direct = false;
-  }
-  for (let n = 0; n < N; n++) {
-    for (let g = 0; g < G; g++) {
-      const xg = x + ((<usize>(n * Cin + g * cig) * <usize>Lsz) << 2);
-      const yg = y + ((<usize>(n * Cout + g * cog) * <usize>P) << 2);
-      const wg = w + ((<usize>(g * cog) * <usize>R) << 2);
-      fillRows(yg, b == 0 ? 0 : b + (<usize>(g * cog) << 2), cog, P);
-      // direct: P == Lsz (a 1×1 kernel with unit stride, no padding; dilation is irrelevant)
-      let src = xg;
-      if (!direct) {
-        im2col(p, xg, cig, col);
-        src = col;
-      }
-      gemm(wg, R, src, P, yg, P, cog, R, P);
-    }
-  }
-}
-
-// The adjoint of im2col: x[ci, od*sd-pd+kd*dd, ...] += col[(ci,kd,kh,kw), (od,oh,ow)] for the
-// in-bounds entries (the same index intervals as im2col, so negative padAfter needs nothing more).
-function col2im(p: usize, col: usize, cig: i32, x: usize): void {
-  const LD = prm(p, P_L), LH = prm(p, P_L + 1), LW = prm(p, P_L + 2);
-  const KD = prm(p, P_K), KH = prm(p, P_K + 1), KW = prm(p, P_K + 2);
-  const OD = prm(p, P_O), OH = prm(p, P_O + 1), OW = prm(p, P_O + 2);
-  const sd = prm(p, P_S), sh = prm(p, P_S + 1), sw = prm(p, P_S + 2);
-  const dd = prm(p, P_D), dh = prm(p, P_D + 1), dw = prm(p, P_D + 2);
-  const pd = prm(p, P_P), ph = prm(p, P_P + 1), pw = prm(p, P_P + 2);
-  const Osz = <usize>OD * <usize>OH * <usize>OW;
-  const Lsz = <usize>LD * <usize>LH * <usize>LW;
-  let row: usize = 0;
-  for (let ci = 0; ci < cig; ci++) {
-    const xc = x + ((<usize>ci * Lsz) << 2);
-    for (let kd = 0; kd < KD; kd++) {
-      const offD = kd * dd - pd;
-      const d0 = firstIn(offD, sd, OD), d1 = lastIn(offD, sd, LD, OD);
-      for (let kh = 0; kh < KH; kh++) {
-        const offH = kh * dh - ph;
-        const h0 = firstIn(offH, sh, OH), h1 = lastIn(offH, sh, LH, OH);
-        for (let kw = 0; kw < KW; kw++, row++) {
-          const offW = kw * dw - pw;
-          const w0 = firstIn(offW, sw, OW), w1 = lastIn(offW, sw, LW, OW);
-          if (w0 >= w1) continue;
-          const n = w1 - w0;
-          const rowOff = col + ((row * Osz) << 2);
-          for (let od = d0; od < d1; od++) {
-            const id = od * sd + offD;
-            for (let oh = h0; oh < h1; oh++) {
-              const ih = oh * sh + offH;
-              const dst = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW + <usize>(w0 * sw + offW)) << 2);
-              const src = rowOff + (((<usize>od * <usize>OH + <usize>oh) * <usize>OW + <usize>w0) << 2);
-              if (sw == 1) {
-                let t = 0;
-                for (; t + 4 <= n; t += 4) {
-                  const o = <usize>t << 2;
-                  v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-                }
-                for (; t < n; t++) {
-                  const o = <usize>t << 2;
-                  store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-                }
-              } else {
-                const step = <usize>sw << 2;
-                for (let t = 0; t < n; t++) {
-                  const d = dst + <usize>t * step;
-                  store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>t << 2)));
-                }
-              }
-            }
+// The adjoint of im2col for rows [r0, r1) (col row-major with ldc floats, row r at r - r0):
+// x[ci, od*sd-pd+kd*dd, ...] += col[r, (od,oh,ow)] over the in-bounds entries.
+function col2im(col: usize, ldc: i32, r0: i32, r1: i32, xg: usize): void {
+  for (let r = r0; r < r1; r++) {
+    const ci = r / KK;
+    let t = r - ci * KK;
+    const kd = t / (KH * KW);
+    t -= kd * KH * KW;
+    const kh = t / KW;
+    const kw = t - kh * KW;
+    const offD = kd * dd - pd, offH = kh * dh - ph, offW = kw * dw - pw;
+    const d0 = firstIn(offD, sd, OD), d1 = lastIn(offD, sd, LD, OD);
+    const h0 = firstIn(offH, sh, OH), h1 = lastIn(offH, sh, LH, OH);
+    const w0 = firstIn(offW, sw, OW), w1 = lastIn(offW, sw, LW, OW);
+    if (w0 >= w1) continue;
+    const n = w1 - w0;
+    const xc = xg + ((<usize>ci * <usize>Lsz) << 2);
+    const rowOff = col + ((<usize>(r - r0) * <usize>ldc) << 2);
+    for (let od = d0; od < d1; od++) {
+      const id = od * sd + offD;
+      for (let oh = h0; oh < h1; oh++) {
+        const ih = oh * sh + offH;
+        const dst = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW + <usize>(w0 * sw + offW)) << 2);
+        const src = rowOff + (((<usize>od * <usize>OH + <usize>oh) * <usize>OW + <usize>w0) << 2);
+        if (sw == 1) {
+          addInto(dst, src, n);
+        } else {
+          const step = <usize>sw << 2;
+          for (let t2 = 0; t2 < n; t2++) {
+            const d = dst + <usize>t2 * step;
+            store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>t2 << 2)));
           }
         }
       }
@@ -156,71 +213,253 @@ function col2im(p: usize, col: usize, cig: i32, x: usize): void {
   }
 }
 
-// x = convTranspose(g, w) + b (the input gradient of conv): per image and group,
-// col = W_gᵀ · g_g (R × P) with the SIMD GEMM, then col2im into x_g (pre-filled with the bias).
-// wt holds Cout·R floats (the per-group transposed weights), col R×P floats.
-export function convBackwardInput(p: usize, g: usize, w: usize, b: usize, x: usize, wt: usize, col: usize): void {
-  const N = prm(p, P_N), Cin = prm(p, P_CIN), Cout = prm(p, P_COUT), G = prm(p, P_G);
-  const cig = Cin / G, cog = Cout / G;
-  const KK = prm(p, P_K) * prm(p, P_K + 1) * prm(p, P_K + 2);
-  const R = cig * KK;
-  const P = prm(p, P_O) * prm(p, P_O + 1) * prm(p, P_O + 2);
-  const Lsz = prm(p, P_L) * prm(p, P_L + 1) * prm(p, P_L + 2);
-  const wgSize = (<usize>cog * <usize>R) << 2;
-  for (let gi = 0; gi < G; gi++) transpose(w + <usize>gi * wgSize, wt + <usize>gi * wgSize, cog, R);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < G; gi++) {
-      const gg = g + ((<usize>(n * Cout + gi * cog) * <usize>P) << 2);
-      const xg = x + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
-      fillRows(xg, b == 0 ? 0 : b + (<usize>(gi * cig) << 2), cig, Lsz);
-      memory.fill(col, 0, (<usize>R * <usize>P) << 2);
-      gemm(wt + <usize>gi * wgSize, cog, gg, P, col, P, R, cog, P);
-      col2im(p, col, cig, xg);
+// Packs the weights for the forward pass: per group, A panels of W_g (cog × R), group stride
+// up4(cog)·R floats, at APACK.
+export function convPackForward(p: usize): void {
+  readGeo(p);
+  const w = ptr(p, P_W), dst = ptr(p, P_APACK);
+  const gs = <usize>up4(cog) * <usize>R;
+  for (let gi = 0; gi < G; gi++) {
+    packA(w + ((<usize>(gi * cog) * <usize>R) << 2), R, 1, cog, R, dst + ((gs * <usize>gi) << 2), 0, up4(cog) >> 2);
+  }
+}
+
+// Forward unit: (n, gi, block c of CHUNK positions).
+export function convForwardUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const chunk = prm(p, P_CHUNK), nchunk = prm(p, P_NCHUNK);
+  const c = unit % nchunk, ng = unit / nchunk;
+  const gi = ng % G, n = ng / G;
+  const p0 = c * chunk, p1 = p0 + chunk < P ? p0 + chunk : P;
+  const np = p1 - p0, npad = up8(np), mpad = up4(cog);
+  const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const bp = scr;
+  const cbuf = bp + ((<usize>R * <usize>npad) << 2);
+  const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
+  const yg = ptr(p, P_Y) + ((<usize>(n * Cout + gi * cog) * <usize>P + <usize>p0) << 2);
+  const ap = ptr(p, P_APACK) + ((<usize>mpad * <usize>R * <usize>gi) << 2);
+  memory.fill(bp, 0, (<usize>R * <usize>npad) << 2);
+  im2colPanels(xg, p0, p1, bp);
+  const b = ptr(p, P_B);
+  fillRows(cbuf, npad, b == 0 ? 0 : b + (<usize>(gi * cog) << 2), cog, npad);
+  gemmPanels(ap, bp, cbuf, npad, 0, mpad >> 2, 0, npad >> 3, R, true);
+  copyRect(cbuf, npad, yg, P, cog, np);
+}
+
+// Packs the weights for the input gradient: per group and block of CHUNK input channels, A panels
+// of the block's rows of W_gᵀ (R × cog), block stride up4(CHUNK·KK)·cog floats.
+export function convPackInput(p: usize): void {
+  readGeo(p);
+  const chunk = prm(p, P_CHUNK), nchunk = prm(p, P_NCHUNK);
+  const w = ptr(p, P_W), dst = ptr(p, P_APACK);
+  const bs = <usize>up4(chunk * KK) * <usize>cog;
+  for (let gi = 0; gi < G; gi++) {
+    const wg = w + ((<usize>(gi * cog) * <usize>R) << 2);
+    for (let c = 0; c < nchunk; c++) {
+      const c0 = c * chunk, c1 = c0 + chunk < cig ? c0 + chunk : cig;
+      const rows = (c1 - c0) * KK;
+      // Wᵀ[r, co] = W[co, r]: row stride 1, column stride R
+      packA(wg + (<usize>(c0 * KK) << 2), 1, R, rows, cog, dst + ((bs * <usize>(gi * nchunk + c)) << 2), 0, up4(rows) >> 2);
     }
   }
 }
 
-// Output positions per partial product of the weight gradient: each block of KC positions is
-// summed into a zeroed tmp and then added to dw, so an element's float32 sum over N·P terms is
-// a sum of short sums (rounding error grows with KC + N·P/KC rather than with N·P).
-const KC = 128;
+// Input-gradient unit: (n, gi, block c of CHUNK input channels). x = Y pointer here (output), g = X.
+export function convInputUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const chunk = prm(p, P_CHUNK), nchunk = prm(p, P_NCHUNK);
+  const c = unit % nchunk, ng = unit / nchunk;
+  const gi = ng % G, n = ng / G;
+  const c0 = c * chunk, c1 = c0 + chunk < cig ? c0 + chunk : cig;
+  const rows = (c1 - c0) * KK, mpad = up4(rows), npad = up8(P);
+  const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const bp = scr;
+  const col = bp + ((<usize>cog * <usize>npad) << 2);
+  const gg = ptr(p, P_X) + ((<usize>(n * Cout + gi * cog) * <usize>P) << 2);
+  const xg = ptr(p, P_Y) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
+  const ap = ptr(p, P_APACK) + ((<usize>up4(chunk * KK) * <usize>cog * <usize>(gi * nchunk + c)) << 2);
+  packB(gg, P, 1, cog, P, bp, 0, npad >> 3);
+  gemmPanels(ap, bp, col, npad, 0, mpad >> 2, 0, npad >> 3, cog, false);
+  const b = ptr(p, P_B);
+  const xc = xg + ((<usize>c0 * <usize>Lsz) << 2);
+  fillRows(xc, Lsz, b == 0 ? 0 : b + (<usize>(gi * cig + c0) << 2), c1 - c0, Lsz);
+  col2im(col, npad, c0 * KK, c1 * KK, xg);
+}
 
-// dst[n] += src[n] for n floats.
-function addInto(dst: usize, src: usize, n: i32): void {
-  let t = 0;
-  for (; t + 4 <= n; t += 4) {
-    const o = <usize>t << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+// Weight-gradient packing unit (n, gi): A panels of g_ng (cog × P) at GPACK, stride up4(cog)·P.
+export function convPackGradUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const gi = unit % G, n = unit / G;
+  const mpad = up4(cog);
+  const gg = ptr(p, P_Y) + ((<usize>(n * Cout + gi * cog) * <usize>P) << 2);
+  const dst = ptr(p, P_GPACK) + ((<usize>mpad * <usize>P * <usize>unit) << 2);
+  packA(gg, P, 1, cog, P, dst, 0, mpad >> 2);
+}
+
+// Weight-gradient unit: (gi, block c of CHUNK rows of W_g, a multiple of 8). dw = W pointer here.
+export function convWeightUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const chunk = prm(p, P_CHUNK), nchunk = prm(p, P_NCHUNK);
+  const c = unit % nchunk, gi = unit / nchunk;
+  const r0 = c * chunk, r1 = r0 + chunk < R ? r0 + chunk : R;
+  const nr = r1 - r0, npad = up8(nr), mpad = up4(cog);
+  const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const bp = scr;
+  const cimg = bp + ((<usize>P * <usize>npad) << 2);
+  const cacc = cimg + ((<usize>mpad * <usize>npad) << 2);
+  const csize = mpad * npad;
+  memory.fill(cacc, 0, <usize>csize << 2);
+  for (let n = 0; n < N; n++) {
+    const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
+    const ap = ptr(p, P_GPACK) + ((<usize>mpad * <usize>P * <usize>(n * G + gi)) << 2);
+    memory.fill(bp, 0, (<usize>P * <usize>npad) << 2);
+    im2colPacked(xg, r0, r1, 0, P, bp, false);
+    // per-image sums first, then the batch sum: rounding grows with P + N, not N·P
+    gemmPanels(ap, bp, cimg, npad, 0, mpad >> 2, 0, npad >> 3, P, false);
+    addInto(cacc, cimg, csize);
   }
-  for (; t < n; t++) {
-    const o = <usize>t << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  const dwg = ptr(p, P_W) + ((<usize>(gi * cog) * <usize>R + <usize>r0) << 2);
+  copyRect(cacc, npad, dwg, R, cog, nr);
+}
+
+// ---- Stride-1 convolutions (1-d and 2-d) without im2col ----------------------------------------
+// With stride 1, row r = (ci, kh, kw) of the im2col matrix is the zero-padded input shifted by
+// (kh·dh, kw·dw). Laying the padded input out with rows of WV = OW + (KW-1)·dw floats and
+// computing "virtual" outputs at every column of those rows (WV - OW of them are discarded), row r
+// becomes the padded input itself from offset ((ci·SH + kh·dh)·WV + kw·dw): the GEMM reads B (or A)
+// in place through a table of offsets.
+
+// Slab of padded input rows for output rows [oh0, oh0 + rows) and channels [c0, c1):
+// slab[ci-c0][sr][sc] = x[ci][oh0 + sr - ph][sc - pw] (zero outside the input), SH = rows +
+// (KH-1)·dh rows of WV floats, then slack zeros for the last panel's reads. Returns floats used.
+function buildSlab(xg: usize, oh0: i32, rows: i32, c0: i32, c1: i32, slab: usize): i32 {
+  const WV = OW + (KW - 1) * dw, SH = rows + (KH - 1) * dh;
+  const n = (c1 - c0) * SH * WV + (KW - 1) * dw + 8;
+  memory.fill(slab, 0, <usize>n << 2);
+  const sc0 = pw > 0 ? pw : 0;
+  const iw0 = sc0 - pw;
+  let len = LW - iw0;
+  if (sc0 + len > WV) len = WV - sc0;
+  if (len <= 0) return n;
+  for (let ci = c0; ci < c1; ci++) {
+    const xc = xg + ((<usize>ci * <usize>Lsz) << 2);
+    const sl = slab + ((<usize>(ci - c0) * <usize>SH * <usize>WV) << 2);
+    for (let sr = 0; sr < SH; sr++) {
+      const ih = oh0 + sr - ph;
+      if (ih < 0 || ih >= LH) continue;
+      memory.copy(sl + ((<usize>sr * <usize>WV + <usize>sc0) << 2), xc + ((<usize>ih * <usize>LW + <usize>iw0) << 2), <usize>len << 2);
+    }
+  }
+  return n;
+}
+
+// Byte offsets of im2col rows [r0, r1) in a slab of SH rows starting at channel c0.
+function slabOffsets(r0: i32, r1: i32, c0: i32, SH: i32, offs: usize): void {
+  const WV = OW + (KW - 1) * dw;
+  for (let r = r0; r < r1; r++) {
+    const ci = r / KK;
+    const t = r - ci * KK;
+    const kh = t / KW, kw = t - kh * KW;
+    store<i32>(offs + (<usize>(r - r0) << 2), (((ci - c0) * SH + kh * dh) * WV + kw * dw) << 2);
   }
 }
 
-// dw = convWeightGrad(x, g): per image and group, im2col of x_g (R × P), transposed to colT
-// (P × R), then dw_g += g_g · colT in blocks of KC positions, summed over the batch. dw must
-// arrive zeroed; tmp holds (Cout/G)·R floats.
-export function convBackwardWeight(p: usize, x: usize, g: usize, dw: usize, col: usize, colT: usize, tmp: usize): void {
-  const N = prm(p, P_N), Cin = prm(p, P_CIN), Cout = prm(p, P_COUT), G = prm(p, P_G);
-  const cig = Cin / G, cog = Cout / G;
-  const KK = prm(p, P_K) * prm(p, P_K + 1) * prm(p, P_K + 2);
-  const R = cig * KK;
-  const P = prm(p, P_O) * prm(p, P_O + 1) * prm(p, P_O + 2);
-  const Lsz = prm(p, P_L) * prm(p, P_L + 1) * prm(p, P_L + 2);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < G; gi++) {
-      const xg = x + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
-      const gg = g + ((<usize>(n * Cout + gi * cog) * <usize>P) << 2);
-      const dwg = dw + ((<usize>(gi * cog) * <usize>R) << 2);
-      im2col(p, xg, cig, col);
-      transpose(col, colT, R, P);
-      for (let k0 = 0; k0 < P; k0 += KC) {
-        const kn = P - k0 < KC ? P - k0 : KC;
-        memory.fill(tmp, 0, (<usize>cog * <usize>R) << 2);
-        gemm(gg + (<usize>k0 << 2), P, colT + ((<usize>k0 * <usize>R) << 2), R, tmp, R, cog, kn, R);
-        addInto(dwg, tmp, cog * R);
+// Forward unit (stride 1, 1-d/2-d): (n, gi, block c of CHUNK output rows).
+export function convDirectUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const chunk = prm(p, P_CHUNK), nchunk = prm(p, P_NCHUNK);
+  const c = unit % nchunk, ng = unit / nchunk;
+  const gi = ng % G, n = ng / G;
+  const oh0 = c * chunk, rows = OH - oh0 < chunk ? OH - oh0 : chunk;
+  const WV = OW + (KW - 1) * dw, SH = rows + (KH - 1) * dh;
+  const V = rows * WV, vpad = up8(V), mpad = up4(cog);
+  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
+  const used = buildSlab(xg, oh0, rows, 0, cig, slab);
+  const offs = slab + (<usize>up4(used) << 2);
+  const cbuf = offs + (<usize>up4(R) << 2);
+  slabOffsets(0, R, 0, SH, offs);
+  const b = ptr(p, P_B);
+  fillRows(cbuf, vpad, b == 0 ? 0 : b + (<usize>(gi * cog) << 2), cog, vpad);
+  const ap = ptr(p, P_APACK) + ((<usize>mpad * <usize>R * <usize>gi) << 2);
+  gemmOffsets(ap, slab, offs, cbuf, vpad, 0, mpad >> 2, 0, vpad >> 3, R);
+  const yg = ptr(p, P_Y) + ((<usize>(n * Cout + gi * cog) * <usize>P + <usize>(oh0 * OW)) << 2);
+  for (let co = 0; co < cog; co++) {
+    copyRect(cbuf + ((<usize>co * <usize>vpad) << 2), WV, yg + ((<usize>co * <usize>P) << 2), OW, rows, OW);
+  }
+}
+
+// Packs W for the input gradient computed as a stride-1 forward conv: p describes that conv (its
+// input is g, its Cin the original Cout), and row ci, column (co, k) of group gi's A is the
+// original W[gi·cig + co][ci] at the flipped kernel position KK-1-k.
+export function convPackFlipped(p: usize): void {
+  readGeo(p);
+  const w = ptr(p, P_W), dst = ptr(p, P_APACK);
+  const mpad = up4(cog);
+  for (let gi = 0; gi < G; gi++) {
+    const out = dst + ((<usize>mpad * <usize>R * <usize>gi) << 2);
+    for (let i = 0; i < mpad; i++) {
+      const o = out + ((<usize>(i >> 2) * <usize>R) << 4) + (<usize>(i & 3) << 2);
+      for (let co = 0; co < cig; co++) {
+        const src = w + ((<usize>((gi * cig + co) * cog + i) * <usize>KK) << 2);
+        for (let k = 0; k < KK; k++) {
+          const v = i < cog ? load<f32>(src + (<usize>(KK - 1 - k) << 2)) : <f32>0;
+          store<f32>(o + ((<usize>(co * KK + k)) << 4), v);
+        }
       }
     }
+  }
+}
+
+// Weight-gradient packing unit (n, gi), stride 1: B panels of g_ng over virtual positions,
+// B[p' = oh·WV + ow][co] = g[co][oh·OW + ow] (zero for ow ≥ OW), panel stride V·8 floats.
+export function convPackGradDirectUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const WV = OW + (KW - 1) * dw, V = OH * WV;
+  const npan = up8(cog) >> 3;
+  const gg = ptr(p, P_Y) + ((<usize>unit * <usize>cog * <usize>P) << 2);
+  const dst = ptr(p, P_GPACK) + ((<usize>unit * <usize>npan * <usize>V) << 5);
+  memory.fill(dst, 0, (<usize>npan * <usize>V) << 5);
+  for (let co = 0; co < cog; co++) {
+    const src = gg + ((<usize>co * <usize>P) << 2);
+    const o = dst + ((<usize>(co >> 3) * <usize>V) << 5) + (<usize>(co & 7) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) store<f32>(o + (<usize>(oh * WV + ow) << 5), load<f32>(src + (<usize>(oh * OW + ow) << 2)));
+    }
+  }
+}
+
+// Weight-gradient unit (stride 1): (gi, block c of CHUNK rows of W_g, a multiple of 4). Per image:
+// the slab of the block's channels, then C_n[r][co] = Σ_p' slab[off(r) + p'] · B_n[p'][co]; the
+// per-image sums are added in image order.
+export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const chunk = prm(p, P_CHUNK), nchunk = prm(p, P_NCHUNK);
+  const c = unit % nchunk, gi = unit / nchunk;
+  const r0 = c * chunk, r1 = r0 + chunk < R ? r0 + chunk : R;
+  const nr = r1 - r0;
+  const c0 = r0 / KK, c1 = (r1 - 1) / KK + 1;
+  const WV = OW + (KW - 1) * dw, SH = OH + (KH - 1) * dh, V = OH * WV;
+  const ldc = up8(cog), npan = ldc >> 3;
+  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const slabN = up4((c1 - c0) * SH * WV + (KW - 1) * dw + 8);
+  const offs = slab + (<usize>slabN << 2);
+  const cimg = offs + (<usize>up4(nr) << 2);
+  const csize = up4(nr) * ldc;
+  const cacc = cimg + (<usize>csize << 2);
+  slabOffsets(r0, r1, c0, SH, offs);
+  memory.fill(cacc, 0, <usize>csize << 2);
+  for (let n = 0; n < N; n++) {
+    const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
+    buildSlab(xg, 0, OH, c0, c1, slab);
+    const bp = ptr(p, P_GPACK) + ((<usize>(n * G + gi) * <usize>npan * <usize>V) << 5);
+    gemmRows(slab, offs, nr, bp, cimg, ldc, npan, V);
+    addInto(cacc, cimg, csize);
+  }
+  // dw[gi·cog + co][r] = cacc[r - r0][co]
+  const dwg = ptr(p, P_W) + ((<usize>(gi * cog) * <usize>R) << 2);
+  for (let r = r0; r < r1; r++) {
+    const src = cacc + ((<usize>(r - r0) * <usize>ldc) << 2);
+    for (let co = 0; co < cog; co++) store<f32>(dwg + ((<usize>co * <usize>R + <usize>r) << 2), load<f32>(src + (<usize>co << 2)));
   }
 }

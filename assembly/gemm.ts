@@ -1,118 +1,234 @@
-// f32 matrix product with WebAssembly SIMD (f32x4), row-major with explicit leading dimensions.
-// All pointers are byte addresses in linear memory; sizes and strides count f32 elements.
+// f32 matrix products with WebAssembly SIMD on packed operands. Pointers are byte addresses;
+// sizes count f32 elements.
+//
+// Packed layouts (zero-padded, so every micro-kernel call sees a full tile):
+//   A panels: rows in blocks of 4, k-major inside a block: A[i][k] at ((i>>2)·K + k)·4 + (i&3)
+//   B panels: columns in blocks of 8, k-major inside a panel: B[k][j] at ((j>>3)·K + k)·8 + (j&7)
+// The micro-kernel keeps a 4×8 tile of C in eight f32x4 registers (one splat of A times two
+// vectors of B per row and k); wider tiles spill registers in V8's code and run slower.
+// Each C element is one f32 sum in increasing k, whatever the blocking.
 
-// C[M×N] += A[M×K] · B[K×N]. Register block: 4 rows × 8 columns of C (eight f32x4 running
-// sums). Column blocks are the outer loop so the K×8 panel of B stays in L1 while every row block
-// of A streams past it. Each C element is a single f32 sum over k in increasing k (the same order
-// as a scalar loop), so SIMD does not change the rounding of any element.
-export function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32): void {
-  const sa = <usize>lda << 2;
-  const sb = <usize>ldb << 2;
+// C[4×8] (ldc bytes between rows) = (acc ? C : 0) + Σ_k A[:,k]·B[k,:].
+@inline function micro(a: usize, b: usize, c: usize, ldc: usize, K: i32, acc: bool): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  if (acc) {
+    s00 = v128.load(c); s01 = v128.load(c, 16);
+    s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16);
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16);
+    s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16);
+  }
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    a += 16;
+    b += 32;
+  }
+  v128.store(c, s00); v128.store(c, s01, 16);
+  c += ldc;
+  v128.store(c, s10); v128.store(c, s11, 16);
+  c += ldc;
+  v128.store(c, s20); v128.store(c, s21, 16);
+  c += ldc;
+  v128.store(c, s30); v128.store(c, s31, 16);
+}
+
+// At most this many k-steps per block, so a 4-row A block (≤ 12 KiB) and an 8-column B panel
+// block (≤ 24 KiB) stay in L1 together; K is cut into equal blocks.
+const KB_MAX = 768;
+
+// C[rows i0·4.., panels j0..j1) of a padded C (ldc floats per row) = (acc ? C : 0) + A·B over K,
+// for A panels from `a` (block stride K·4 floats) and B panels from `b` (panel stride K·8).
+export function gemmPanels(a: usize, b: usize, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, K: i32, acc: bool): void {
   const sc = <usize>ldc << 2;
-  let j = 0;
-  for (; j + 8 <= N; j += 8) {
-    const bj = b + (<usize>j << 2);
-    const cj = c + (<usize>j << 2);
-    let i = 0;
-    for (; i + 4 <= M; i += 4) {
-      const a0 = a + <usize>i * sa;
-      const a1 = a0 + sa;
-      const a2 = a1 + sa;
-      const a3 = a2 + sa;
-      const c0 = cj + <usize>i * sc;
-      const c1 = c0 + sc;
-      const c2 = c1 + sc;
-      const c3 = c2 + sc;
-      let s00 = v128.load(c0), s01 = v128.load(c0, 16);
-      let s10 = v128.load(c1), s11 = v128.load(c1, 16);
-      let s20 = v128.load(c2), s21 = v128.load(c2, 16);
-      let s30 = v128.load(c3), s31 = v128.load(c3, 16);
-      let bp = bj;
-      for (let k = 0; k < K; k++, bp += sb) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        const ko = <usize>k << 2;
-        const x0 = v128.load32_splat(a0 + ko);
-        const x1 = v128.load32_splat(a1 + ko);
-        const x2 = v128.load32_splat(a2 + ko);
-        const x3 = v128.load32_splat(a3 + ko);
-        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
-      }
-      v128.store(c0, s00); v128.store(c0, s01, 16);
-      v128.store(c1, s10); v128.store(c1, s11, 16);
-      v128.store(c2, s20); v128.store(c2, s21, 16);
-      v128.store(c3, s30); v128.store(c3, s31, 16);
-    }
-    for (; i < M; i++) {
-      const ai = a + <usize>i * sa;
-      const ci = cj + <usize>i * sc;
-      let s0 = v128.load(ci), s1 = v128.load(ci, 16);
-      let bp = bj;
-      for (let k = 0; k < K; k++, bp += sb) {
-        const x = f32x4.splat(load<f32>(ai + (<usize>k << 2)));
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
-      }
-      v128.store(ci, s0); v128.store(ci, s1, 16);
-    }
-  }
-  for (; j + 4 <= N; j += 4) {
-    const bj = b + (<usize>j << 2);
-    const cj = c + (<usize>j << 2);
-    for (let i = 0; i < M; i++) {
-      const ai = a + <usize>i * sa;
-      const ci = cj + <usize>i * sc;
-      let s = v128.load(ci);
-      let bp = bj;
-      for (let k = 0; k < K; k++, bp += sb) {
-        s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(ai + (<usize>k << 2))), v128.load(bp)));
-      }
-      v128.store(ci, s);
-    }
-  }
-  for (; j < N; j++) {
-    const bj = b + (<usize>j << 2);
-    const cj = c + (<usize>j << 2);
-    for (let i = 0; i < M; i++) {
-      const ai = a + <usize>i * sa;
-      const ci = cj + <usize>i * sc;
-      let s = load<f32>(ci);
-      let bp = bj;
-      for (let k = 0; k < K; k++, bp += sb) s += load<f32>(ai + (<usize>k << 2)) * load<f32>(bp);
-      store<f32>(ci, s);
-    }
-  }
-}
-
-// dst[K×N] = transpose of src[N×K] (both dense).
-export function transpose(src: usize, dst: usize, N: i32, K: i32): void {
-  for (let n = 0; n < N; n++) {
-    const s = src + ((<usize>n * <usize>K) << 2);
-    for (let k = 0; k < K; k++) store<f32>(dst + ((<usize>k * <usize>N + <usize>n) << 2), load<f32>(s + (<usize>k << 2)));
-  }
-}
-
-// C[M×N] = v[i] on row i (v = 0: zeros).
-export function fillRows(c: usize, v: usize, M: i32, N: i32): void {
-  for (let i = 0; i < M; i++) {
-    const x = v == 0 ? <f32>0 : load<f32>(v + (<usize>i << 2));
-    const row = c + ((<usize>i * <usize>N) << 2);
-    for (let j = 0; j < N; j++) store<f32>(row + (<usize>j << 2), x);
-  }
-}
-
-// C[M×N] = v[j] in column j (v = 0: zeros).
-export function fillCols(c: usize, v: usize, M: i32, N: i32): void {
-  if (v == 0) {
-    memory.fill(c, 0, (<usize>M * <usize>N) << 2);
+  if (K == 0) {
+    if (!acc) for (let i = i0 * 4; i < i1 * 4; i++) memory.fill(c + <usize>i * sc + (<usize>j0 << 5), 0, <usize>(j1 - j0) << 5);
     return;
   }
-  for (let i = 0; i < M; i++) memory.copy(c + ((<usize>i * <usize>N) << 2), v, <usize>N << 2);
+  const KB = (K + (K + KB_MAX - 1) / KB_MAX - 1) / ((K + KB_MAX - 1) / KB_MAX);
+  for (let k0 = 0; k0 < K; k0 += KB) {
+    const kn = K - k0 < KB ? K - k0 : KB;
+    const first = k0 == 0;
+    for (let j = j0; j < j1; j++) {
+      const bp = b + ((<usize>j * <usize>K + <usize>k0) << 5);
+      for (let i = i0; i < i1; i++) {
+        micro(a + ((<usize>i * <usize>K + <usize>k0) << 4), bp, c + <usize>(i * 4) * sc + (<usize>j << 5), sc, kn, acc || !first);
+      }
+    }
+  }
+}
+
+// A panels from a strided matrix: element (i, k) at src + (i·rs + k·cs)·4, rows [i0·4, i1·4)
+// of M (rows ≥ M are zero), written at the panel positions of rows i0·4.. in dst.
+export function packA(src: usize, rs: i32, cs: i32, M: i32, K: i32, dst: usize, i0: i32, i1: i32): void {
+  for (let ib = i0; ib < i1; ib++) {
+    const out = dst + ((<usize>ib * <usize>K) << 4);
+    for (let r = 0; r < 4; r++) {
+      const i = ib * 4 + r;
+      const o = out + (<usize>r << 2);
+      if (i >= M) {
+        for (let k = 0; k < K; k++) store<f32>(o + (<usize>k << 4), 0);
+        continue;
+      }
+      const row = src + ((<usize>i * <usize>rs) << 2);
+      if (cs == 1) {
+        for (let k = 0; k < K; k++) store<f32>(o + (<usize>k << 4), load<f32>(row + (<usize>k << 2)));
+      } else {
+        const st = <usize>cs << 2;
+        for (let k = 0; k < K; k++) store<f32>(o + (<usize>k << 4), load<f32>(row + <usize>k * st));
+      }
+    }
+  }
+}
+
+// B panels from a strided matrix: element (k, j) at src + (k·rs + j·cs)·4, panels [j0, j1) of
+// N columns (columns ≥ N are zero).
+export function packB(src: usize, rs: i32, cs: i32, K: i32, N: i32, dst: usize, j0: i32, j1: i32): void {
+  for (let jb = j0; jb < j1; jb++) {
+    const out = dst + ((<usize>jb * <usize>K) << 5);
+    const jn = N - jb * 8 < 8 ? N - jb * 8 : 8;
+    if (cs == 1 && jn == 8) {
+      // rows of 8 contiguous floats: two vector copies per k
+      for (let k = 0; k < K; k++) {
+        const s = src + ((<usize>k * <usize>rs + <usize>(jb * 8)) << 2);
+        const d = out + (<usize>k << 5);
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      }
+      continue;
+    }
+    if (jn < 8) memory.fill(out, 0, <usize>K << 5);
+    for (let jj = 0; jj < jn; jj++) {
+      const col = src + ((<usize>(jb * 8 + jj) * <usize>cs) << 2);
+      const o = out + (<usize>jj << 2);
+      const st = <usize>rs << 2;
+      for (let k = 0; k < K; k++) store<f32>(o + (<usize>k << 5), load<f32>(col + <usize>k * st));
+    }
+  }
+}
+
+// dst[rows × cols] (ldd floats) = src[rows × cols] (lds floats), rows·cols floats.
+export function copyRect(src: usize, lds: i32, dst: usize, ldd: i32, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) memory.copy(dst + ((<usize>i * <usize>ldd) << 2), src + ((<usize>i * <usize>lds) << 2), <usize>cols << 2);
+}
+
+// dst[n] += src[n] for n floats.
+export function addInto(dst: usize, src: usize, n: i32): void {
+  let t = 0;
+  for (; t + 4 <= n; t += 4) {
+    const o = <usize>t << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; t < n; t++) {
+    const o = <usize>t << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+// C[M×N] (ldc floats) = v[i] on row i (v = 0: zeros).
+export function fillRows(c: usize, ldc: i32, v: usize, M: i32, N: i32): void {
+  for (let i = 0; i < M; i++) {
+    const x = v == 0 ? <f32>0 : load<f32>(v + (<usize>i << 2));
+    const row = c + ((<usize>i * <usize>ldc) << 2);
+    if (x == 0) {
+      memory.fill(row, 0, <usize>N << 2);
+      continue;
+    }
+    const xv = f32x4.splat(x);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) v128.store(row + (<usize>j << 2), xv);
+    for (; j < N; j++) store<f32>(row + (<usize>j << 2), x);
+  }
+}
+
+// The micro-kernel with B read in place: B[k][0..8) = 8 floats at b + offs[k] (byte offsets,
+// i32). Used for stride-1 convolutions, whose im2col rows are shifted views of the padded input.
+@inline function microOff(a: usize, b: usize, offs: usize, c: usize, ldc: usize, K: i32, acc: bool): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  if (acc) {
+    s00 = v128.load(c); s01 = v128.load(c, 16);
+    s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16);
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16);
+    s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16);
+  }
+  for (let k = 0; k < K; k++) {
+    const bp = b + <usize>load<i32>(offs + (<usize>k << 2));
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(a);
+    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    a += 16;
+  }
+  v128.store(c, s00); v128.store(c, s01, 16);
+  c += ldc;
+  v128.store(c, s10); v128.store(c, s11, 16);
+  c += ldc;
+  v128.store(c, s20); v128.store(c, s21, 16);
+  c += ldc;
+  v128.store(c, s30); v128.store(c, s31, 16);
+}
+
+// C row blocks [i0, i1) × panels [j0, j1) += A · B with B in place (microOff); panel j starts at
+// b + 32·j. Row blocks outer: the 4-row A block stays in L1 while the panels stream past.
+export function gemmOffsets(a: usize, b: usize, offs: usize, c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, K: i32): void {
+  const sc = <usize>ldc << 2;
+  for (let i = i0; i < i1; i++) {
+    const ai = a + ((<usize>i * <usize>K) << 4);
+    const ci = c + <usize>(i * 4) * sc;
+    for (let j = j0; j < j1; j++) microOff(ai, b + (<usize>j << 5), offs, ci + (<usize>j << 5), sc, K, true);
+  }
+}
+
+// The micro-kernel with A read in place from four rows: A[r][k] at ar + 4k.
+@inline function microRows(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, c: usize, ldc: usize, K: i32): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a0);
+    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1);
+    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2);
+    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3);
+    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+    b += 32;
+  }
+  v128.store(c, s00); v128.store(c, s01, 16);
+  c += ldc;
+  v128.store(c, s10); v128.store(c, s11, 16);
+  c += ldc;
+  v128.store(c, s20); v128.store(c, s21, 16);
+  c += ldc;
+  v128.store(c, s30); v128.store(c, s31, 16);
+}
+
+// C[rows × up8(N)] (ldc floats) = A·B where row r of A starts at a + offs[r] (byte offsets, i32;
+// rows ≥ nrows read row 0 and are discarded by the caller) and B is packed panels of 8 columns.
+export function gemmRows(a: usize, offs: usize, nrows: i32, b: usize, c: usize, ldc: i32, nPanels: i32, K: i32): void {
+  const sc = <usize>ldc << 2;
+  const o0 = <usize>load<i32>(offs);
+  for (let i = 0; i < nrows; i += 4) {
+    const a0 = a + <usize>load<i32>(offs + (<usize>i << 2));
+    const a1 = i + 1 < nrows ? a + <usize>load<i32>(offs + (<usize>(i + 1) << 2)) : a + o0;
+    const a2 = i + 2 < nrows ? a + <usize>load<i32>(offs + (<usize>(i + 2) << 2)) : a + o0;
+    const a3 = i + 3 < nrows ? a + <usize>load<i32>(offs + (<usize>(i + 3) << 2)) : a + o0;
+    const ci = c + <usize>i * sc;
+    for (let j = 0; j < nPanels; j++) microRows(a0, a1, a2, a3, b + ((<usize>j * <usize>K) << 5), ci + (<usize>j << 5), sc, K);
+  }
 }

@@ -24,10 +24,13 @@ export * from './ops/pool.js';
 export * from './ops/signal.js';
 import './methods.js';
 import { registerWasm } from './backends/wasm/index.js';
+import { setBackend } from './backend.js';
 
-// selectable with setBackend('wasm'); the reference backend stays the default until every hot kernel is in
-registerWasm();
+// the fast backend is the default wherever the engine has WebAssembly SIMD; getBackend() tells
+if (registerWasm()) setBackend('wasm');
 export { registerWasm } from './backends/wasm/index.js';
+export { setNumThreads, getNumThreads, threadingStatus } from './backends/wasm/pool.js';
+export type { ThreadingStatus } from './backends/wasm/pool.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';

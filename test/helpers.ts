@@ -2,6 +2,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
+// the Node entry point: the wasm backend runs on its worker_threads pool in every suite
+import '../src/node/index.js';
 import * as ck from '../src/index.js';
 import { Tensor, getBackend, listBackends, setBackend, tensor } from '../src/index.js';
 import type { DType } from '../src/index.js';

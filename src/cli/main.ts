@@ -3,9 +3,8 @@ import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
 import { summaryCommand } from './summary.js';
-import { registerWasm } from '../backends/wasm/index.js';
-
-registerWasm();
+// the Node entry point: the wasm backend (the default) with worker_threads
+import '../node/index.js';
 
 const USAGE = `usage: convkit <command> [options]
 

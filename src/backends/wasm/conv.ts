@@ -1,52 +1,54 @@
 /**
- * The forward convolution (op `conv`) on the WebAssembly SIMD module: per image and group,
- * im2col then the f32x4 register-blocked GEMM (assembly/conv.ts); 1×1 unit-stride unpadded
- * kernels skip the lowering. The gradient ops run on the same module: convTranspose as
- * col = Wᵀ·g (GEMM) then col2im scatter-add, convWeightGrad as im2col of x, transposed, then
- * dw += g·colᵀ (GEMM, in blocks of output positions) summed over the batch. float32 only; other
- * dtypes run the reference kernels. Products accumulate in float32 (the reference, in float64).
+ * The conv ops on the WebAssembly SIMD module (assembly/conv.ts), split into units over the
+ * thread pool:
+ *   conv            units = (image, group, block of output positions); im2col into packed
+ *                   panels, then the 4×8 register-blocked GEMM against the packed weights
+ *   convTranspose   (the input gradient) units = (image, group, block of input channels):
+ *                   col = W_gᵀ·g by GEMM, then col2im into the block's channels
+ *   convWeightGrad  g is packed per (image, group) first; units = (group, block of 16 rows of W_g),
+ *                   each summing its rows' products over the batch in image order
+ * Stride-1 1-d/2-d convolutions skip im2col (assembly/conv.ts "without im2col"): the forward reads
+ * the padded input in place through a table of offsets, the input gradient is that same forward
+ * conv of g with the flipped, transposed kernel, and the weight gradient reads the padded input as
+ * A in place. Every unit writes its own part of the output, so the result is the same for any
+ * thread count.
+ * float32 only; other dtypes run the reference kernels. Products accumulate in float32 (the
+ * reference, in float64).
  */
 import type { Kernel } from '../../backend.js';
 import type { ConvPlan } from '../../ops/conv_ops.js';
 import { convKernels } from '../reference/conv.js';
-import { Layout, wasm } from './runtime.js';
+import { parallel, slotCount } from './pool.js';
+import { JOB, Layout } from './runtime.js';
 
 const refConv: Kernel<ConvPlan> = convKernels.conv;
 const refConvTranspose: Kernel<ConvPlan> = convKernels.convTranspose;
 const refConvWeightGrad: Kernel<ConvPlan> = convKernels.convWeightGrad;
 
-/** Number of i32 entries in the parameter block read by convForward (assembly/conv.ts). */
-const NPARAMS = 22;
+/** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
+const NPARAMS = 32;
+const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31 } as const;
 
-const conv: Kernel<ConvPlan> = (p, outs, ins) => {
-  const [x, w, b] = ins;
-  const out = outs[0];
-  if (!(out instanceof Float32Array && x instanceof Float32Array && w instanceof Float32Array && (b === undefined || b instanceof Float32Array))) {
-    return refConv(p, outs, ins);
-  }
-  if (out.length === 0) return;
+const up4 = (n: number): number => (n + 3) & ~3;
+const up8 = (n: number): number => (n + 7) & ~7;
+
+interface Sizes {
+  cig: number;
+  cog: number;
+  KK: number;
+  R: number;
+  P: number;
+  Lsz: number;
+}
+
+function sizes(p: ConvPlan): Sizes {
   const cig = p.Cin / p.groups;
-  const R = cig * p.K[0]! * p.K[1]! * p.K[2]!;
-  const P = p.O[0]! * p.O[1]! * p.O[2]!;
-  const m = wasm();
-  const L = new Layout(m);
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pw = L.reserve(w.length);
-  const pbias = b ? L.reserve(b.length) : 0;
-  const py = L.reserve(out.length);
-  const pcol = L.reserve(R * P);
-  if (!L.commit()) return refConv(p, outs, ins);
-  L.i32(pp, NPARAMS).set(params(p));
-  L.f32(px, x.length).set(x);
-  L.f32(pw, w.length).set(w);
-  if (b && pbias) L.f32(pbias, b.length).set(b);
-  m.convForward(pp, px, pw, pbias, py, pcol);
-  out.set(L.f32(py, out.length));
-};
+  const KK = p.K[0]! * p.K[1]! * p.K[2]!;
+  return { cig, cog: p.Cout / p.groups, KK, R: cig * KK, P: p.O[0]! * p.O[1]! * p.O[2]!, Lsz: p.L[0]! * p.L[1]! * p.L[2]! };
+}
 
-/** The parameter block of assembly/conv.ts (sizes padded to 3 spatial dimensions). */
-function params(p: ConvPlan): number[] {
+/** The geometry entries of the parameter block (sizes padded to 3 spatial dimensions). */
+function geometry(p: ConvPlan): number[] {
   return [p.N, p.Cin, p.Cout, p.groups, ...p.L, ...p.K, ...p.O, ...p.stride, ...p.dilation, ...p.padBefore];
 }
 
@@ -55,64 +57,253 @@ function fitsI32(...n: number[]): boolean {
   return n.every((v) => Number.isSafeInteger(v) && v >= 0 && v < 2 ** 31);
 }
 
+function isF32(...d: unknown[]): boolean {
+  return d.every((v) => v === undefined || v instanceof Float32Array);
+}
+
+/** Stride 1 on 1-d/2-d geometry: the im2col-free kernels apply. */
+function direct(p: ConvPlan): boolean {
+  return p.K[0] === 1 && p.L[0] === 1 && p.O[0] === 1 && p.stride[1] === 1 && p.stride[2] === 1 && p.padBefore.every((v) => v >= 0);
+}
+
+/** Floats of a padded-input slab (assembly/conv.ts buildSlab) for `rows` output rows, `ch` channels. */
+function slabFloats(p: ConvPlan, rows: number, ch: number): number {
+  const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
+  const SH = rows + (p.K[1]! - 1) * p.dilation[1]!;
+  return up4(ch * SH * WV + (p.K[2]! - 1) * p.dilation[2]! + 8);
+}
+
+/** Units wanted per thread, so uneven units still balance. */
+const UNITS_PER_THREAD = 4;
+
+const conv: Kernel<ConvPlan> = (p, outs, ins) => {
+  const [x, w, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
+  const out = outs[0] as Float32Array;
+  if (!isF32(out, x, w, b)) return refConv(p, outs, ins);
+  if (out.length === 0) return;
+  const s = sizes(p);
+  const slots = slotCount();
+  if (direct(p)) {
+    if (!directForward(p, x, w, b, out, slots, 'conv', false)) refConv(p, outs, ins);
+    return;
+  }
+  // positions per unit: the unit's packed im2col (R × chunk floats) stays near 128 KiB
+  let chunk = Math.max(8, Math.floor(32768 / Math.max(s.R, 1)) & ~7);
+  const ng = p.N * p.groups;
+  const perImage = Math.ceil((UNITS_PER_THREAD * slots) / ng);
+  if (perImage > 1) chunk = Math.min(chunk, Math.max(8, up8(Math.ceil(s.P / perImage))));
+  chunk = Math.min(chunk, up8(s.P));
+  const nchunk = Math.ceil(s.P / chunk);
+  const stride = s.R * chunk + up4(s.cog) * chunk;
+  const apackSize = p.groups * up4(s.cog) * s.R;
+  if (!fitsI32(x.length, out.length, apackSize, stride * slots, ng * nchunk)) return refConv(p, outs, ins);
+  const L = new Layout();
+  const pp = L.reserve(NPARAMS);
+  const px = L.reserve(x.length);
+  const pw = L.reserve(w.length);
+  const pb = b ? L.reserve(b.length) : 0;
+  const py = L.reserve(out.length);
+  const pa = L.reserve(apackSize);
+  const scr = L.reserve(stride * slots);
+  if (!L.commit()) return refConv(p, outs, ins);
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = px;
+  prm[P.W] = pw;
+  prm[P.B] = pb;
+  prm[P.Y] = py;
+  prm[P.APACK] = pa;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  prm[P.CHUNK] = chunk;
+  prm[P.NCHUNK] = nchunk;
+  L.f32(px, x.length).set(x);
+  L.f32(pw, w.length).set(w);
+  if (b) L.f32(pb, b.length).set(b);
+  L.w.convPackForward(pp);
+  parallel(JOB.convForward, pp, ng * nchunk, 'conv');
+  out.set(L.f32(py, out.length));
+};
+
+/**
+ * The stride-1 forward conv without im2col. With `flipped`, `p` describes the equivalent forward
+ * conv of an input gradient and w is the original kernel (packed flipped and transposed).
+ */
+function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flipped: boolean): boolean {
+  const s = sizes(p);
+  const OH = p.O[1]!;
+  const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
+  const ng = p.N * p.groups;
+  // output rows per unit: about 128 virtual positions, fewer when that leaves threads idle
+  let rows = Math.max(1, Math.min(OH, Math.floor(128 / WV)));
+  const perImage = Math.ceil((UNITS_PER_THREAD * slots) / ng);
+  if (perImage > 1) rows = Math.max(1, Math.min(rows, Math.ceil(OH / perImage)));
+  const nchunk = Math.ceil(OH / rows);
+  const stride = slabFloats(p, rows, s.cig) + up4(s.R) + up4(s.cog) * up8(rows * WV);
+  const apackSize = p.groups * up4(s.cog) * s.R;
+  const L = new Layout();
+  const pp = L.reserve(NPARAMS);
+  const px = L.reserve(x.length);
+  const pw = L.reserve(w.length);
+  const pb = b ? L.reserve(b.length) : 0;
+  const py = L.reserve(out.length);
+  const pa = L.reserve(apackSize);
+  const scr = L.reserve(stride * slots);
+  if (!fitsI32(x.length, out.length, apackSize, stride * slots, ng * nchunk) || !L.commit()) return false;
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = px;
+  prm[P.W] = pw;
+  prm[P.B] = pb;
+  prm[P.Y] = py;
+  prm[P.APACK] = pa;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  prm[P.CHUNK] = rows;
+  prm[P.NCHUNK] = nchunk;
+  L.f32(px, x.length).set(x);
+  L.f32(pw, w.length).set(w);
+  if (b) L.f32(pb, b.length).set(b);
+  if (flipped) L.w.convPackFlipped(pp);
+  else L.w.convPackForward(pp);
+  parallel(JOB.convDirect, pp, ng * nchunk, op);
+  out.set(L.f32(py, out.length));
+  return true;
+}
+
 /** x = convTranspose(g, w) + b: the input gradient of conv, and the transposed convolution. */
 const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
-  const [g, w, b] = ins;
-  const out = outs[0];
-  if (!(out instanceof Float32Array && g instanceof Float32Array && w instanceof Float32Array && (b === undefined || b instanceof Float32Array))) {
-    return refConvTranspose(p, outs, ins);
-  }
+  const [g, w, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
+  const out = outs[0] as Float32Array;
+  if (!isF32(out, g, w, b)) return refConvTranspose(p, outs, ins);
   if (out.length === 0) return;
-  const cig = p.Cin / p.groups;
-  const R = cig * p.K[0]! * p.K[1]! * p.K[2]!;
-  const P = p.O[0]! * p.O[1]! * p.O[2]!;
-  if (!fitsI32(out.length, g.length, w.length, R * P)) return refConvTranspose(p, outs, ins);
-  const m = wasm();
-  const L = new Layout(m);
+  const s = sizes(p);
+  const slots = slotCount();
+  if (direct(p)) {
+    // the input gradient of a stride-1 conv is a stride-1 conv of g padded by d·(k-1) - pad
+    const pad = p.padBefore.map((v, i) => p.dilation[i]! * (p.K[i]! - 1) - v);
+    if (pad.every((v) => v >= 0)) {
+      const eq: ConvPlan = { ...p, Cin: p.Cout, Cout: p.Cin, L: p.O, O: p.L, padBefore: pad };
+      if (!directForward(eq, g, w, b, out, slots, 'convTranspose', true)) refConvTranspose(p, outs, ins);
+      return;
+    }
+  }
+  const ng = p.N * p.groups;
+  // input channels per unit: all of the group's, unless that leaves threads idle
+  const split = Math.min(s.cig, Math.ceil((UNITS_PER_THREAD * slots) / ng));
+  const chunk = Math.ceil(s.cig / split);
+  const nchunk = Math.ceil(s.cig / chunk);
+  const stride = s.cog * up8(s.P) + up4(chunk * s.KK) * up8(s.P);
+  const apackSize = p.groups * nchunk * up4(chunk * s.KK) * s.cog;
+  if (!fitsI32(out.length, g.length, apackSize, stride * slots, ng * nchunk)) return refConvTranspose(p, outs, ins);
+  const L = new Layout();
   const pp = L.reserve(NPARAMS);
   const pg = L.reserve(g.length);
   const pw = L.reserve(w.length);
-  const pbias = b ? L.reserve(b.length) : 0;
+  const pb = b ? L.reserve(b.length) : 0;
   const px = L.reserve(out.length);
-  const pwt = L.reserve(w.length);
-  const pcol = L.reserve(R * P);
+  const pa = L.reserve(apackSize);
+  const scr = L.reserve(stride * slots);
   if (!L.commit()) return refConvTranspose(p, outs, ins);
-  L.i32(pp, NPARAMS).set(params(p));
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = pg;
+  prm[P.W] = pw;
+  prm[P.B] = pb;
+  prm[P.Y] = px;
+  prm[P.APACK] = pa;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  prm[P.CHUNK] = chunk;
+  prm[P.NCHUNK] = nchunk;
   L.f32(pg, g.length).set(g);
   L.f32(pw, w.length).set(w);
-  if (b && pbias) L.f32(pbias, b.length).set(b);
-  m.convBackwardInput(pp, pg, pw, pbias, px, pwt, pcol);
+  if (b) L.f32(pb, b.length).set(b);
+  L.w.convPackInput(pp);
+  parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose');
   out.set(L.f32(px, out.length));
 };
 
+/** Rows of W_g per weight-gradient unit (a multiple of 8: whole B panels). */
+const WG_ROWS = 16;
+
 /** dw = convWeightGrad(x, g): the weight gradient of conv, summed over the batch. */
 const convWeightGrad: Kernel<ConvPlan> = (p, outs, ins) => {
-  const [x, g] = ins;
-  const out = outs[0];
-  if (!(out instanceof Float32Array && x instanceof Float32Array && g instanceof Float32Array)) {
-    return refConvWeightGrad(p, outs, ins);
-  }
+  const [x, g] = ins as [Float32Array, Float32Array];
+  const out = outs[0] as Float32Array;
+  if (!isF32(out, x, g)) return refConvWeightGrad(p, outs, ins);
   if (out.length === 0) return;
-  const cig = p.Cin / p.groups;
-  const R = cig * p.K[0]! * p.K[1]! * p.K[2]!;
-  const P = p.O[0]! * p.O[1]! * p.O[2]!;
-  if (!fitsI32(out.length, g.length, x.length, R * P)) return refConvWeightGrad(p, outs, ins);
-  const m = wasm();
-  const L = new Layout(m);
+  const s = sizes(p);
+  const slots = slotCount();
+  if (direct(p)) return directWeightGrad(p, x, g, out, slots);
+  const chunk = WG_ROWS;
+  const nchunk = Math.ceil(s.R / chunk);
+  const stride = s.P * chunk + 2 * up4(s.cog) * chunk;
+  const gpackSize = p.N * p.groups * up4(s.cog) * s.P;
+  if (!fitsI32(out.length, g.length, x.length, gpackSize, stride * slots, p.groups * nchunk)) return refConvWeightGrad(p, outs, ins);
+  const L = new Layout();
   const pp = L.reserve(NPARAMS);
   const px = L.reserve(x.length);
   const pg = L.reserve(g.length);
   const pdw = L.reserve(out.length);
-  const pcol = L.reserve(R * P);
-  const pcolT = L.reserve(R * P);
-  const ptmp = L.reserve((p.Cout / p.groups) * R);
+  const pgp = L.reserve(gpackSize);
+  const scr = L.reserve(stride * slots);
   if (!L.commit()) return refConvWeightGrad(p, outs, ins);
-  L.i32(pp, NPARAMS).set(params(p));
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = px;
+  prm[P.W] = pdw;
+  prm[P.B] = 0;
+  prm[P.Y] = pg;
+  prm[P.GPACK] = pgp;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  prm[P.CHUNK] = chunk;
+  prm[P.NCHUNK] = nchunk;
   L.f32(px, x.length).set(x);
   L.f32(pg, g.length).set(g);
-  L.f32(pdw, out.length).fill(0);
-  m.convBackwardWeight(pp, px, pg, pdw, pcol, pcolT, ptmp);
+  parallel(JOB.convPackGrad, pp, p.N * p.groups, 'convWeightGrad');
+  parallel(JOB.convWeight, pp, p.groups * nchunk, 'convWeightGrad');
   out.set(L.f32(pdw, out.length));
 };
+
+/** The stride-1 weight gradient without im2col (assembly/conv.ts convWeightDirectUnit). */
+function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): void {
+  const s = sizes(p);
+  const OH = p.O[1]!;
+  const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
+  const V = OH * WV;
+  // rows of W_g per unit (a multiple of 4): enough units for every thread
+  const blocks = Math.min(Math.ceil(s.R / 4), Math.max(1, Math.ceil((UNITS_PER_THREAD * slots) / p.groups)));
+  const chunk = up4(Math.ceil(s.R / blocks));
+  const nchunk = Math.ceil(s.R / chunk);
+  const chMax = Math.min(s.cig, Math.ceil(chunk / s.KK) + 1);
+  const stride = slabFloats(p, OH, chMax) + up4(chunk) + 2 * up4(chunk) * up8(s.cog);
+  const gpackSize = p.N * p.groups * up8(s.cog) * V;
+  const L = new Layout();
+  const pp = L.reserve(NPARAMS);
+  const px = L.reserve(x.length);
+  const pg = L.reserve(g.length);
+  const pdw = L.reserve(out.length);
+  const pgp = L.reserve(gpackSize);
+  const scr = L.reserve(stride * slots);
+  if (!fitsI32(x.length, g.length, gpackSize, stride * slots) || !L.commit()) return refConvWeightGrad(p, [out], [x, g]);
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = px;
+  prm[P.W] = pdw;
+  prm[P.B] = 0;
+  prm[P.Y] = pg;
+  prm[P.GPACK] = pgp;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  prm[P.CHUNK] = chunk;
+  prm[P.NCHUNK] = nchunk;
+  L.f32(px, x.length).set(x);
+  L.f32(pg, g.length).set(g);
+  parallel(JOB.convPackGradDirect, pp, p.N * p.groups, 'convWeightGrad');
+  parallel(JOB.convWeightDirect, pp, p.groups * nchunk, 'convWeightGrad');
+  out.set(L.f32(pdw, out.length));
+}
 
 export const wasmConvKernels = { conv, convTranspose, convWeightGrad };

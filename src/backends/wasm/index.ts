@@ -1,8 +1,8 @@
 /**
- * The WebAssembly SIMD backend (single-threaded, float32): kernels for `matmul`, `linear` and the
+ * The WebAssembly SIMD backend (float32, multi-threaded: pool.ts): kernels for `matmul`, `linear` and the
  * three conv ops (`conv`, `convTranspose`, `convWeightGrad`); every other op, and float64/int32
- * inputs, run the reference kernels. Not the default: select it with setBackend('wasm') after
- * registerWasm().
+ * inputs, run the reference kernels. src/index.ts registers it and makes it the default when
+ * the engine has WebAssembly SIMD.
  */
 import type { Backend } from '../../backend.js';
 import { registerBackend } from '../../backend.js';

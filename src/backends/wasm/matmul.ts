@@ -1,18 +1,83 @@
 /**
- * matmul and linear on the WebAssembly SIMD GEMM (float32 only; other dtypes run the reference
- * kernel). Products accumulate in float32 (the reference accumulates in float64).
+ * matmul and linear on the packed SIMD GEMM (assembly/gemm.ts, assembly/jobs.ts): A and B are
+ * packed into panels by parallel jobs, then units of the product (bands of 4-row blocks × bands of
+ * 8-column panels) run over the thread pool. float32 only; other dtypes run the reference kernel.
+ * Products accumulate in float32 (the reference accumulates in float64).
  */
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
 import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
 import { matmulKernels } from '../reference/matmul.js';
-import { Layout, wasm } from './runtime.js';
+import { parallel, slotCount } from './pool.js';
+import { JOB, Layout } from './runtime.js';
 
 const refMatmul: Kernel<MatmulInfo> = matmulKernels.matmul;
 const refLinear: Kernel<LinearInfo> = matmulKernels.linear;
 
 function allF32(outs: Data[], ins: Data[]): boolean {
   return outs.every((d) => d instanceof Float32Array) && ins.every((d) => d instanceof Float32Array);
+}
+
+const up4 = (n: number): number => (n + 3) & ~3;
+const up8 = (n: number): number => (n + 7) & ~7;
+
+/** Below this many multiply-adds a product runs on the calling thread alone. */
+const SERIAL_MACS = 1 << 16;
+
+/** The regions of one packed product C[M×N] = A·B (C padded to up4(M) × up8(N)). */
+class Product {
+  readonly args: number;
+  readonly apack: number;
+  readonly bpack: number;
+  readonly c: number;
+  readonly ldc: number;
+  constructor(
+    L: Layout,
+    readonly M: number,
+    readonly K: number,
+    readonly N: number,
+  ) {
+    this.ldc = up8(N);
+    this.args = L.reserve(3 * 12);
+    this.apack = L.reserve(up4(M) * K);
+    this.bpack = L.reserve(up8(N) * K);
+    this.c = L.reserve(up4(M) * this.ldc);
+  }
+
+  /**
+   * C = (acc ? C : 0) + A·B with A(i, k) at a + (i·ars + k·acs)·4 and B(k, j) at
+   * b + (k·brs + j·bcs)·4 (byte addresses in wasm memory).
+   */
+  run(L: Layout, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, acc: boolean, op: string): void {
+    const { M, K, N } = this;
+    const mBlocks = up4(M) / 4;
+    const nPanels = up8(N) / 8;
+    const threads = M * K * N < SERIAL_MACS ? 1 : slotCount();
+    const want = 4 * threads;
+    const perA = Math.ceil(mBlocks / Math.min(mBlocks, want));
+    const perB = Math.ceil(nPanels / Math.min(nPanels, want));
+    const bandN = Math.ceil(nPanels / Math.min(nPanels, want));
+    const unitsN = Math.ceil(nPanels / bandN);
+    const bandM = unitsN >= want ? mBlocks : Math.ceil(mBlocks / Math.min(mBlocks, Math.ceil(want / unitsN)));
+    const unitsM = Math.ceil(mBlocks / bandM);
+    const v = L.i32(this.args, 36);
+    v.set([a, ars, acs, M, K, this.apack, perA, mBlocks], 0);
+    v.set([b, brs, bcs, K, N, this.bpack, perB, nPanels], 12);
+    v.set([this.apack, this.bpack, this.c, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN], 24);
+    parallel(JOB.packA, this.args, Math.ceil(mBlocks / perA), op);
+    parallel(JOB.packB, this.args + 48, Math.ceil(nPanels / perB), op);
+    parallel(JOB.gemm, this.args + 96, unitsM * unitsN, op);
+  }
+
+  /** The M×N result, copied out of the padded C. */
+  copyOut(L: Layout, out: Float32Array, offset: number): void {
+    const c = L.f32(this.c, up4(this.M) * this.ldc);
+    if (this.ldc === this.N) {
+      out.set(c.subarray(0, this.M * this.N), offset);
+      return;
+    }
+    for (let i = 0; i < this.M; i++) out.set(c.subarray(i * this.ldc, i * this.ldc + this.N), offset + i * this.N);
+  }
 }
 
 const matmul: Kernel<MatmulInfo> = (info, outs, ins) => {
@@ -22,64 +87,61 @@ const matmul: Kernel<MatmulInfo> = (info, outs, ins) => {
   const out = outs[0] as Float32Array;
   const nb = batchShape.reduce((p, d) => p * d, 1);
   if (nb === 0 || M === 0 || N === 0) return;
-  const w = wasm();
-  const L = new Layout(w);
-  const pa = L.reserve(a.length);
-  const pb = L.reserve(b.length);
-  const pc = L.reserve(out.length);
-  if (!L.commit()) return refMatmul(info, outs, ins);
-  L.f32(pa, a.length).set(a);
-  L.f32(pb, b.length).set(b);
-  w.fillCols(pc, 0, 1, out.length);
   // one shared B under a contiguous batch of A stacks the batch into the rows of one product
   let stacked = true;
   for (let d = batchShape.length - 1, st = M * K; d >= 0; st *= batchShape[d]!, d--) {
     if (aBatchStrides[d] !== st || bBatchStrides[d] !== 0) stacked = false;
   }
+  const L = new Layout();
+  const pa = L.reserve(a.length);
+  const pb = L.reserve(b.length);
+  const prod = new Product(L, stacked ? nb * M : M, K, N);
+  if (!L.commit()) return refMatmul(info, outs, ins);
+  L.f32(pa, a.length).set(a);
+  L.f32(pb, b.length).set(b);
   if (stacked) {
-    w.gemm(pa, K, pb, N, pc, N, nb * M, K, N);
-  } else {
-    const r = batchShape.length;
-    const idx = new Int32Array(Math.max(r, 1));
-    let ao = 0;
-    let bo = 0;
-    for (let bi = 0; bi < nb; bi++) {
-      w.gemm(pa + ao * 4, K, pb + bo * 4, N, pc + bi * M * N * 4, N, M, K, N);
-      for (let d = r - 1; d >= 0; d--) {
-        ao += aBatchStrides[d]!;
-        bo += bBatchStrides[d]!;
-        if (++idx[d]! < batchShape[d]!) break;
-        ao -= aBatchStrides[d]! * batchShape[d]!;
-        bo -= bBatchStrides[d]! * batchShape[d]!;
-        idx[d] = 0;
-      }
+    prod.run(L, pa, K, 1, pb, N, 1, false, 'matmul');
+    prod.copyOut(L, out, 0);
+    return;
+  }
+  const r = batchShape.length;
+  const idx = new Int32Array(Math.max(r, 1));
+  let ao = 0;
+  let bo = 0;
+  for (let bi = 0; bi < nb; bi++) {
+    prod.run(L, pa + ao * 4, K, 1, pb + bo * 4, N, 1, false, 'matmul');
+    prod.copyOut(L, out, bi * M * N);
+    for (let d = r - 1; d >= 0; d--) {
+      ao += aBatchStrides[d]!;
+      bo += bBatchStrides[d]!;
+      if (++idx[d]! < batchShape[d]!) break;
+      ao -= aBatchStrides[d]! * batchShape[d]!;
+      bo -= bBatchStrides[d]! * batchShape[d]!;
+      idx[d] = 0;
     }
   }
-  out.set(L.f32(pc, out.length));
 };
 
-/** y = x·Wᵀ + b: W (N×K) is transposed in wasm memory so the product is the NN GEMM. */
+/** y = x·Wᵀ + b: B(k, j) = W[j, k] is read transposed by the packing, C starts at the bias. */
 const linear: Kernel<LinearInfo> = (info, outs, ins) => {
   if (!allF32(outs, ins)) return refLinear(info, outs, ins);
   const { M, K, N, hasBias } = info;
   const [x, wt, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
   const out = outs[0] as Float32Array;
   if (M === 0 || N === 0) return;
-  const w = wasm();
-  const L = new Layout(w);
+  const L = new Layout();
   const px = L.reserve(x.length);
   const pw = L.reserve(wt.length);
-  const pwt = L.reserve(wt.length);
-  const pbias = hasBias && b ? L.reserve(N) : 0;
-  const py = L.reserve(out.length);
+  const prod = new Product(L, M, K, N);
   if (!L.commit()) return refLinear(info, outs, ins);
   L.f32(px, x.length).set(x);
   L.f32(pw, wt.length).set(wt);
-  if (pbias && b) L.f32(pbias, N).set(b);
-  w.transpose(pw, pwt, N, K);
-  w.fillCols(py, pbias, M, N);
-  w.gemm(px, K, pwt, N, py, N, M, K, N);
-  out.set(L.f32(py, out.length));
+  if (hasBias && b) {
+    const c = L.f32(prod.c, up4(M) * prod.ldc);
+    for (let i = 0; i < M; i++) c.set(b, i * prod.ldc);
+  }
+  prod.run(L, px, K, 1, pw, 1, K, hasBias, 'linear');
+  prod.copyOut(L, out, 0);
 };
 
 export const wasmMatmulKernels = { matmul, linear };

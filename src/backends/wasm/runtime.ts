@@ -1,24 +1,30 @@
 /**
- * Loads the WebAssembly SIMD module (bytes embedded by scripts/build_wasm.mjs) synchronously and
- * owns one arena in its linear memory. A kernel call lays out its regions from the arena's base,
- * copies inputs in, runs, copies outputs out; the next call reuses the same bytes. Memory grows
- * only when a call needs more than any call before it (wasm memory cannot shrink), so it stays
- * flat over repeated calls of one size and is bounded by the largest call.
+ * Loads the WebAssembly SIMD module (bytes embedded by scripts/build_wasm.mjs) and owns its
+ * memory. Every module instance — the calling thread's and one per pool worker — imports the same
+ * memory: a shared WebAssembly.Memory when the engine has SharedArrayBuffer (threads possible), an
+ * ordinary one otherwise (one thread, said by `threadingStatus()`).
+ *
+ * A kernel call lays out its regions from the arena's base, copies inputs in, runs jobs, copies
+ * outputs out; the next call reuses the same bytes. Memory grows only when a call needs more than
+ * any call before it (wasm memory cannot shrink), so it stays flat over repeated calls of one
+ * size and is bounded by the largest call.
  */
-import { WASM_BASE64 } from './module_bytes.js';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from './module_bytes.js';
 
 /** The module's exports (see assembly/index.ts); pointers are byte addresses. */
 export interface WasmExports {
-  readonly memory: WebAssembly.Memory;
   heapBase(): number;
-  gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, M: number, K: number, N: number): void;
-  transpose(src: number, dst: number, N: number, K: number): void;
-  fillRows(c: number, v: number, M: number, N: number): void;
-  fillCols(c: number, v: number, M: number, N: number): void;
-  convForward(params: number, x: number, w: number, b: number, y: number, col: number): void;
-  convBackwardInput(params: number, g: number, w: number, b: number, x: number, wt: number, col: number): void;
-  convBackwardWeight(params: number, x: number, g: number, dw: number, col: number, colT: number, tmp: number): void;
+  /** Runs unit `unit` of job `fn` with the i32 argument block at `args`, on scratch slot `slot`. */
+  run(fn: number, args: number, unit: number, slot: number): void;
+  convPackForward(params: number): void;
+  convPackInput(params: number): void;
+  convPackFlipped(params: number): void;
+  fillRows(c: number, ldc: number, v: number, M: number, N: number): void;
+  copyRect(src: number, lds: number, dst: number, ldd: number, rows: number, cols: number): void;
 }
+
+/** Job ids of assembly/index.ts `run`. */
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9 } as const;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -27,45 +33,82 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-let bytes: Uint8Array<ArrayBuffer> | null = null;
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  bytes ??= decodeBase64(WASM_BASE64);
-  return bytes;
-}
-
 /** Whether this engine can compile the module (WebAssembly with SIMD and bulk memory). */
 export function wasmSupported(): boolean {
   try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes());
+    return typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(WASM_BASE64));
   } catch {
     return false;
   }
 }
 
-let instance: WasmExports | null = null;
-
-/** The instantiated module, compiled on first use (the module is small enough for sync compile). */
-export function wasm(): WasmExports {
-  if (!instance) {
-    const mod = new WebAssembly.Module(moduleBytes());
-    instance = new WebAssembly.Instance(mod, {}).exports as unknown as WasmExports;
-  }
-  return instance;
-}
-
 const PAGE = 65536;
 /** wasm32 addresses at most 65536 pages. */
-const MAX_BYTES = 65536 * PAGE;
+const MAX_PAGES = 65536;
+
+export interface WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly exports: WasmExports;
+  /** True when `memory` is shared (workers can join). */
+  readonly shared: boolean;
+  /** Why memory is not shared, when it is not. */
+  readonly unsharedReason: string | null;
+  readonly maxBytes: number;
+}
+
+let rt: WasmRuntime | null = null;
+
+/**
+ * A shared memory needs a declared maximum, which the engine reserves up front: try 4 GiB, then
+ * smaller, for engines (32-bit, phones) that cannot reserve that much address space.
+ */
+function sharedMemory(): { memory: WebAssembly.Memory; maxPages: number } | string {
+  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is unavailable (in browsers: the page is not cross-origin isolated)';
+  if (!WebAssembly.validate(decodeBase64(WASM_SHARED_BASE64))) return 'this engine cannot compile WebAssembly threads';
+  for (const maxPages of [MAX_PAGES, 16384, 4096]) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: 1, maximum: maxPages, shared: true }), maxPages };
+    } catch {
+      // try a smaller reservation
+    }
+  }
+  return 'the engine refused to allocate a shared WebAssembly.Memory';
+}
+
+/** The runtime, created on first use (the module is small enough for synchronous compilation). */
+export function runtime(): WasmRuntime {
+  if (rt) return rt;
+  const sm = sharedMemory();
+  if (typeof sm === 'object') {
+    const module = new WebAssembly.Module(decodeBase64(WASM_SHARED_BASE64));
+    const inst = new WebAssembly.Instance(module, { env: { memory: sm.memory } });
+    rt = { memory: sm.memory, module, exports: inst.exports as unknown as WasmExports, shared: true, unsharedReason: null, maxBytes: sm.maxPages * PAGE };
+  } else {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const module = new WebAssembly.Module(decodeBase64(WASM_BASE64));
+    const inst = new WebAssembly.Instance(module, { env: { memory } });
+    rt = { memory, module, exports: inst.exports as unknown as WasmExports, shared: false, unsharedReason: sm, maxBytes: MAX_PAGES * PAGE };
+  }
+  return rt;
+}
+
+/** The calling thread's instance. */
+export function wasm(): WasmExports {
+  return runtime().exports;
+}
 
 /**
  * Bump allocation within one kernel call: `reserve` hands out 16-byte-aligned byte offsets from
  * the arena base; `commit` grows memory once to fit them all. Views must be taken after commit
- * (growing detaches the old ArrayBuffer).
+ * (growing replaces the buffer).
  */
 export class Layout {
   private top: number;
-  constructor(readonly w: WasmExports) {
-    this.top = (w.heapBase() + 15) & ~15;
+  readonly w: WasmExports;
+  constructor() {
+    this.w = wasm();
+    this.top = (this.w.heapBase() + 15) & ~15;
   }
   /** A region of `n` 4-byte elements. */
   reserve(n: number): number {
@@ -74,30 +117,30 @@ export class Layout {
     return at;
   }
   /**
-   * Grows memory to fit every reserved region. False when it cannot (past wasm32's 4 GiB, or the
-   * engine refuses): the caller then runs the reference kernel instead.
+   * Grows memory to fit every reserved region. False when it cannot (past the memory's maximum,
+   * or the engine refuses): the caller then runs the reference kernel instead.
    */
   commit(): boolean {
-    const mem = this.w.memory;
-    const have = mem.buffer.byteLength;
+    const r = runtime();
+    const have = r.memory.buffer.byteLength;
     if (this.top <= have) return true;
-    if (this.top > MAX_BYTES) return false;
+    if (this.top > r.maxBytes) return false;
     try {
-      mem.grow(Math.ceil((this.top - have) / PAGE));
+      r.memory.grow(Math.ceil((this.top - have) / PAGE));
       return true;
     } catch {
       return false;
     }
   }
   f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.w.memory.buffer, ptr, n);
+    return new Float32Array(runtime().memory.buffer, ptr, n);
   }
   i32(ptr: number, n: number): Int32Array {
-    return new Int32Array(this.w.memory.buffer, ptr, n);
+    return new Int32Array(runtime().memory.buffer, ptr, n);
   }
 }
 
 /** Current size of the module's linear memory in bytes (for tests of the arena's flatness). */
 export function wasmMemoryBytes(): number {
-  return instance ? instance.memory.buffer.byteLength : 0;
+  return rt ? rt.memory.buffer.byteLength : 0;
 }

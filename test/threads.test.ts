@@ -1,0 +1,77 @@
+/**
+ * The wasm backend's thread pool: results are bit-identical for every thread count (units write
+ * disjoint outputs, sums run in a fixed order), the thread count is settable and reported, bad
+ * counts are typed errors, and both conv lowerings (stride 1 without im2col, im2col otherwise)
+ * agree with the reference under threads.
+ */
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ck from '../src/index.js';
+import { BackendError, Tensor } from '../src/index.js';
+import { TOL32, assertClose, assertThrowsTyped, onBackend } from './helpers.js';
+
+const initial = ck.getNumThreads();
+after(() => ck.setNumThreads(initial));
+
+/** conv output and both gradients of Σ conv(x, w)·r, as flat arrays. */
+function convAll(x: Tensor, w: Tensor, opts: Record<string, unknown>): number[][] {
+  const f = (x: Tensor, w: Tensor): Tensor => ck.conv2d(x, w, undefined, opts);
+  const y = f(x, w);
+  const r = ck.randn(y.shape, { generator: new ck.Generator(7) });
+  const [gx, gw] = ck.grad((x: Tensor, w: Tensor) => ck.sum(ck.mul(f(x, w), r)), [0, 1])(x, w) as Tensor[];
+  return [[...y.data], [...gx!.data], [...gw!.data]];
+}
+
+const CASES: [string, number[], number[], Record<string, unknown>][] = [
+  ['stride 1, valid (no im2col)', [5, 6, 11, 9], [8, 6, 3, 3], {}],
+  ['stride 1, padding and dilation', [3, 4, 10, 12], [6, 4, 3, 2], { padding: [2, 1], dilation: [2, 1] }],
+  ['stride 1, groups', [4, 6, 9, 9], [9, 2, 3, 3], { groups: 3, padding: 1 }],
+  ['depthwise', [2, 8, 12, 12], [8, 1, 3, 3], { groups: 8, padding: 1 }],
+  ['stride 2 (im2col)', [3, 3, 17, 15], [5, 3, 5, 5], { stride: 2, padding: 2 }],
+  ['1×1', [6, 16, 7, 7], [12, 16, 1, 1], {}],
+  ['batch 1', [1, 5, 30, 30], [7, 5, 3, 3], { padding: 1 }],
+];
+
+describe('wasm thread pool', () => {
+  it('setNumThreads / getNumThreads / threadingStatus', () => {
+    ck.setNumThreads(3);
+    assert.equal(ck.getNumThreads(), 3);
+    assert.deepEqual(ck.threadingStatus(), { threads: 3, requested: 3, limitedBy: null });
+    ck.setNumThreads(1);
+    assert.equal(ck.getNumThreads(), 1);
+  });
+
+  it('rejects bad thread counts with a typed error', () => {
+    for (const n of [0, -1, 1.5, NaN, 1000]) assertThrowsTyped(() => ck.setNumThreads(n), BackendError, /setNumThreads/);
+  });
+
+  for (const [name, xs, ws, opts] of CASES) {
+    it(`${name}: identical bits on 1, 2 and 3 threads, and close to the reference`, () => {
+      const g = new ck.Generator(11);
+      const x = ck.randn(xs, { generator: g });
+      const w = ck.randn(ws, { generator: g });
+      const runs = [1, 2, 3].map((n) => {
+        ck.setNumThreads(n);
+        return onBackend('wasm', () => convAll(x, w, opts));
+      });
+      assert.deepEqual(runs[1], runs[0], '2 threads vs 1');
+      assert.deepEqual(runs[2], runs[0], '3 threads vs 1');
+      const ref = onBackend('reference', () => convAll(x, w, opts));
+      ref.forEach((r, i) => assertClose(ck.tensor(runs[0]![i]!), r, TOL32, `${name} output ${i} vs reference`));
+    });
+  }
+
+  it('matmul and linear: identical bits on 1 and 2 threads', () => {
+    const g = new ck.Generator(3);
+    const a = ck.randn([70, 300], { generator: g });
+    const b = ck.randn([300, 45], { generator: g });
+    const w = ck.randn([33, 300], { generator: g });
+    const bias = ck.randn([33], { generator: g });
+    const go = (): number[][] => onBackend('wasm', () => [[...ck.matmul(a, b).data], [...ck.linear(a, w, bias).data]]);
+    ck.setNumThreads(1);
+    const one = go();
+    ck.setNumThreads(2);
+    assert.deepEqual(go(), one);
+    assertClose(ck.tensor(one[0]!).reshape([70, 45]), onBackend('reference', () => ck.matmul(a, b)), TOL32, 'matmul vs reference');
+  });
+});
