@@ -12,7 +12,7 @@ import { addInto, copyRect, fillRows, gemmOffsets, gemmPanels, gemmRows, packA, 
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
 const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
-const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31;
+const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31, P_FLAGS = 32;
 
 @inline function prm(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -331,10 +331,10 @@ export function convWeightUnit(p: usize, unit: i32, slot: i32): void {
 
 // Slab of padded input rows for output rows [oh0, oh0 + rows) and channels [c0, c1):
 // slab[ci-c0][sr][sc] = x[ci][oh0 + sr - ph][sc - pw] (zero outside the input), SH = rows +
-// (KH-1)·dh rows of WV floats, then slack zeros for the last panel's reads. Returns floats used.
+// (KH-1)·dh rows of WV floats, then 16 + (KW-1)·dw slack zeros for the reads past the last row. Returns floats used.
 function buildSlab(xg: usize, oh0: i32, rows: i32, c0: i32, c1: i32, slab: usize): i32 {
   const WV = OW + (KW - 1) * dw, SH = rows + (KH - 1) * dh;
-  const n = (c1 - c0) * SH * WV + (KW - 1) * dw + 8;
+  const n = (c1 - c0) * SH * WV + (KW - 1) * dw + 16;
   memory.fill(slab, 0, <usize>n << 2);
   const sc0 = pw > 0 ? pw : 0;
   const iw0 = sc0 - pw;
@@ -442,7 +442,7 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
   const WV = OW + (KW - 1) * dw, SH = OH + (KH - 1) * dh, V = OH * WV;
   const ldc = up8(cog), npan = ldc >> 3;
   const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const slabN = up4((c1 - c0) * SH * WV + (KW - 1) * dw + 8);
+  const slabN = up4((c1 - c0) * SH * WV + (KW - 1) * dw + 16);
   const offs = slab + (<usize>slabN << 2);
   const cimg = offs + (<usize>up4(nr) << 2);
   const csize = up4(nr) * ldc;
@@ -462,4 +462,80 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
     const src = cacc + ((<usize>(r - r0) * <usize>ldc) << 2);
     for (let co = 0; co < cog; co++) store<f32>(dwg + ((<usize>co * <usize>R + <usize>r) << 2), load<f32>(src + (<usize>co << 2)));
   }
+}
+
+// ---- Depthwise (one input and one output channel per group), stride 1 ---------------------------
+// The GEMM would waste 3 of its 4 rows here; these kernels run vectors along the output row.
+
+// Forward unit (n, c): y[n][c] = b[c] + Σ_k w[c][k]·slab[off_k + p] over virtual positions, 16 at
+// a time; P_FLAGS bit 0: the kernel is read flipped (k → KK-1-k), for the input gradient.
+export function dwDirectUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const c = unit % G, n = unit / G;
+  const WV = OW + (KW - 1) * dw;
+  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const xg = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
+  const used = buildSlab(xg, 0, OH, 0, 1, slab);
+  const offs = slab + (<usize>up4(used) << 2);
+  const tmp = offs + (<usize>up4(KK) << 2);
+  slabOffsets(0, KK, 0, OH + (KH - 1) * dh, offs);
+  const flip = (prm(p, P_FLAGS) & 1) != 0;
+  const wc = ptr(p, P_W) + ((<usize>c * <usize>KK) << 2);
+  const b = ptr(p, P_B);
+  const bias = f32x4.splat(b == 0 ? <f32>0 : load<f32>(b + (<usize>c << 2)));
+  const yc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
+  for (let oh = 0; oh < OH; oh++) {
+    const yrow = yc + ((<usize>oh * <usize>OW) << 2);
+    const srow = slab + ((<usize>oh * <usize>WV) << 2);
+    for (let ow = 0; ow < OW; ow += 16) {
+      let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+      const base = srow + (<usize>ow << 2);
+      for (let k = 0; k < KK; k++) {
+        const wk = v128.load32_splat(wc + (<usize>(flip ? KK - 1 - k : k) << 2));
+        const s = base + <usize>load<i32>(offs + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(wk, v128.load(s)));
+        a1 = f32x4.add(a1, f32x4.mul(wk, v128.load(s, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(wk, v128.load(s, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(wk, v128.load(s, 48)));
+      }
+      const dst = yrow + (<usize>ow << 2);
+      if (ow + 16 <= OW) {
+        v128.store(dst, a0); v128.store(dst, a1, 16); v128.store(dst, a2, 32); v128.store(dst, a3, 48);
+      } else {
+        v128.store(tmp, a0); v128.store(tmp, a1, 16); v128.store(tmp, a2, 32); v128.store(tmp, a3, 48);
+        memory.copy(dst, tmp, <usize>(OW - ow) << 2);
+      }
+    }
+  }
+}
+
+// Weight-gradient unit (c): dw[c][k] = Σ_n Σ_p g[n][c][p]·x_pad[n][c][p + off_k]; per image a
+// 4-lane dot product per k, the images' sums added in order.
+export function dwWeightUnit(p: usize, unit: i32, slot: i32): void {
+  readGeo(p);
+  const c = unit;
+  const WV = OW + (KW - 1) * dw, V = OH * WV, V4 = up4(V);
+  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const slabN = up4((OH + (KH - 1) * dh) * WV + (KW - 1) * dw + 16);
+  const offs = slab + (<usize>slabN << 2);
+  const gv = offs + (<usize>up4(KK) << 2);
+  const acc = gv + (<usize>V4 << 2);
+  slabOffsets(0, KK, 0, OH + (KH - 1) * dh, offs);
+  memory.fill(acc, 0, <usize>KK << 2);
+  for (let n = 0; n < N; n++) {
+    buildSlab(ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2), 0, OH, 0, 1, slab);
+    // g on virtual positions (zero in the discarded columns)
+    memory.fill(gv, 0, <usize>V4 << 2);
+    const gc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
+    for (let oh = 0; oh < OH; oh++) memory.copy(gv + ((<usize>oh * <usize>WV) << 2), gc + ((<usize>oh * <usize>OW) << 2), <usize>OW << 2);
+    for (let k = 0; k < KK; k++) {
+      const s = slab + <usize>load<i32>(offs + (<usize>k << 2));
+      let a = f32x4.splat(0);
+      for (let q = 0; q < V4; q += 4) a = f32x4.add(a, f32x4.mul(v128.load(gv + (<usize>q << 2)), v128.load(s + (<usize>q << 2))));
+      const sum = f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
+      const o = acc + (<usize>k << 2);
+      store<f32>(o, load<f32>(o) + sum);
+    }
+  }
+  memory.copy(ptr(p, P_W) + ((<usize>c * <usize>KK) << 2), acc, <usize>KK << 2);
 }

@@ -2,7 +2,7 @@
 // The module allocates nothing: the host owns the memory above heapBase() and passes pointers.
 // Every thread instantiates this module over the same (shared) memory and runs units of a job
 // through `run`; see src/backends/wasm/pool.ts.
-import { convDirectUnit, convForwardUnit, convInputUnit, convPackGradDirectUnit, convPackGradUnit, convWeightDirectUnit, convWeightUnit } from './conv';
+import { convDirectUnit, convForwardUnit, convInputUnit, convPackGradDirectUnit, convPackGradUnit, convWeightDirectUnit, convWeightUnit, dwDirectUnit, dwWeightUnit } from './conv';
 import { gemmUnit, packAUnit, packBUnit } from './jobs';
 export { convPackFlipped, convPackForward, convPackInput } from './conv';
 export { fillRows, copyRect } from './gemm';
@@ -20,6 +20,8 @@ export function run(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 7: convDirectUnit(args, unit, slot); break;
     case 8: convPackGradDirectUnit(args, unit, slot); break;
     case 9: convWeightDirectUnit(args, unit, slot); break;
+    case 10: dwDirectUnit(args, unit, slot); break;
+    case 11: dwWeightUnit(args, unit, slot); break;
     default: unreachable();
   }
 }

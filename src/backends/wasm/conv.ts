@@ -26,8 +26,8 @@ const refConvTranspose: Kernel<ConvPlan> = convKernels.convTranspose;
 const refConvWeightGrad: Kernel<ConvPlan> = convKernels.convWeightGrad;
 
 /** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
-const NPARAMS = 32;
-const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31 } as const;
+const NPARAMS = 33;
+const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31, FLAGS: 32 } as const;
 
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
@@ -70,7 +70,7 @@ function direct(p: ConvPlan): boolean {
 function slabFloats(p: ConvPlan, rows: number, ch: number): number {
   const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
   const SH = rows + (p.K[1]! - 1) * p.dilation[1]!;
-  return up4(ch * SH * WV + (p.K[2]! - 1) * p.dilation[2]! + 8);
+  return up4(ch * SH * WV + (p.K[2]! - 1) * p.dilation[2]! + 16);
 }
 
 /** Units wanted per thread, so uneven units still balance. */
@@ -131,6 +131,7 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
  */
 function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flipped: boolean): boolean {
   const s = sizes(p);
+  if (s.cig === 1 && s.cog === 1) return depthwise(p, x, w, b, out, slots, op, flipped ? 1 : 0);
   const OH = p.O[1]!;
   const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
   const ng = p.N * p.groups;
@@ -167,6 +168,39 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
   if (flipped) L.w.convPackFlipped(pp);
   else L.w.convPackForward(pp);
   parallel(JOB.convDirect, pp, ng * nchunk, op);
+  out.set(L.f32(py, out.length));
+  return true;
+}
+
+/**
+ * Depthwise stride-1 conv (one input and one output channel per group; assembly/conv.ts
+ * dwDirectUnit): units = (image, channel). flags bit 0: read the kernel flipped.
+ */
+function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flags: number): boolean {
+  const s = sizes(p);
+  const stride = slabFloats(p, p.O[1]!, 1) + up4(s.KK) + 16;
+  const units = p.N * p.groups;
+  const L = new Layout();
+  const pp = L.reserve(NPARAMS);
+  const px = L.reserve(x.length);
+  const pw = L.reserve(w.length);
+  const pb = b ? L.reserve(b.length) : 0;
+  const py = L.reserve(out.length);
+  const scr = L.reserve(stride * slots);
+  if (!fitsI32(x.length, out.length, stride * slots, units) || !L.commit()) return false;
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = px;
+  prm[P.W] = pw;
+  prm[P.B] = pb;
+  prm[P.Y] = py;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  prm[P.FLAGS] = flags;
+  L.f32(px, x.length).set(x);
+  L.f32(pw, w.length).set(w);
+  if (b) L.f32(pb, b.length).set(b);
+  parallel(JOB.dwDirect, pp, units, op);
   out.set(L.f32(py, out.length));
   return true;
 }
@@ -273,6 +307,7 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
   const OH = p.O[1]!;
   const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
   const V = OH * WV;
+  if (s.cig === 1 && s.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots, V);
   // rows of W_g per unit (a multiple of 4): enough units for every thread
   const blocks = Math.min(Math.ceil(s.R / 4), Math.max(1, Math.ceil((UNITS_PER_THREAD * slots) / p.groups)));
   const chunk = up4(Math.ceil(s.R / blocks));
@@ -303,6 +338,30 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
   L.f32(pg, g.length).set(g);
   parallel(JOB.convPackGradDirect, pp, p.N * p.groups, 'convWeightGrad');
   parallel(JOB.convWeightDirect, pp, p.groups * nchunk, 'convWeightGrad');
+  out.set(L.f32(pdw, out.length));
+}
+
+/** The depthwise stride-1 weight gradient: one unit per channel (assembly/conv.ts dwWeightUnit). */
+function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number, V: number): void {
+  const s = sizes(p);
+  const stride = slabFloats(p, p.O[1]!, 1) + up4(s.KK) + up4(V) + up4(s.KK);
+  const L = new Layout();
+  const pp = L.reserve(NPARAMS);
+  const px = L.reserve(x.length);
+  const pg = L.reserve(g.length);
+  const pdw = L.reserve(out.length);
+  const scr = L.reserve(stride * slots);
+  if (!fitsI32(x.length, g.length, stride * slots) || !L.commit()) return refConvWeightGrad(p, [out], [x, g]);
+  const prm = L.i32(pp, NPARAMS);
+  prm.set(geometry(p));
+  prm[P.X] = px;
+  prm[P.W] = pdw;
+  prm[P.Y] = pg;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = stride * 4;
+  L.f32(px, x.length).set(x);
+  L.f32(pg, g.length).set(g);
+  parallel(JOB.dwWeight, pp, p.groups, 'convWeightGrad');
   out.set(L.f32(pdw, out.length));
 }
 
