@@ -12,20 +12,44 @@ import { normalCdf, normalPdf } from './activation_math.js';
 const GELU_K = 0.7978845608028654; // √(2/π)
 const GELU_C = 0.044715;
 
+/*
+ * relu and its backward are branch-free on float32: with random signs a compare-and-branch
+ * mispredicts half the time (5-10× slower here). relu keeps the bits of non-negative floats and
+ * zeroes the rest (sign bit set); the backward passes g where x > 0 through an all-ones mask.
+ * NaN: relu keeps a NaN with a clear sign bit (torch keeps every NaN); the backward gives 0 for
+ * x = NaN, as torch does.
+ */
 const relu: Kernel<ActInfo> = (info, [out], [x]) => {
+  const n = info.n;
+  if (out instanceof Float32Array && x instanceof Float32Array) {
+    const o = new Int32Array(out.buffer, out.byteOffset, n);
+    const a = new Int32Array(x.buffer, x.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!;
+      o[i] = v & ~(v >> 31);
+    }
+    return;
+  }
   const o = out!;
   const a = x!;
-  for (let i = 0; i < info.n; i++) {
+  for (let i = 0; i < n; i++) {
     const v = a[i]!;
-    o[i] = v > 0 ? v : 0;
+    o[i] = v > 0 ? v : v !== v ? v : 0;
   }
 };
 
 const reluBackward: Kernel<ActInfo> = (info, [out], [g, x]) => {
+  const n = info.n;
+  if (out instanceof Float32Array && g instanceof Float32Array && x instanceof Float32Array) {
+    const o = new Int32Array(out.buffer, out.byteOffset, n);
+    const gi = new Int32Array(g.buffer, g.byteOffset, n);
+    for (let i = 0; i < n; i++) o[i] = gi[i]! & -(+(x[i]! > 0));
+    return;
+  }
   const o = out!;
   const gd = g!;
   const a = x!;
-  for (let i = 0; i < info.n; i++) o[i] = a[i]! > 0 ? gd[i]! : 0;
+  for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? gd[i]! : 0;
 };
 
 const leakyRelu: Kernel<ActInfo> = (info, [out], [x]) => {
