@@ -64,6 +64,10 @@ let workers: ThreadHandle[] = [];
 let ctl: Int32Array | null = null;
 let gen = 0;
 let warned = false;
+/** Whether Atomics.wait works on this thread (not on a browser's main thread). */
+let canBlock = true;
+/** Polls of the done counter before sleeping on it: an oversubscribed machine must not starve a worker. */
+const SPIN_MAIN = 4000;
 
 /** Installs how threads are started (Node's entry point does this with worker_threads). */
 export function setThreadPlatform(p: ThreadPlatform): void {
@@ -199,9 +203,17 @@ export function parallel(fn: number, args: number, n: number, op: string): void 
       }
       Atomics.add(c, CTL.DONE, 1);
     }
-    // only units already claimed by workers remain
-    while (Atomics.load(c, CTL.DONE) < m) {
-      // spin: units are short, and browsers' main threads may not block
+    // only units already claimed by workers remain: spin briefly, then sleep until a worker
+    // counts one done (where this thread may block; a browser's main thread may not, and spins)
+    let spins = 0;
+    for (let d = Atomics.load(c, CTL.DONE); d < m; d = Atomics.load(c, CTL.DONE)) {
+      if (++spins > SPIN_MAIN && canBlock) {
+        try {
+          Atomics.wait(c, CTL.DONE, d, 10);
+        } catch {
+          canBlock = false;
+        }
+      }
     }
     if (err || Atomics.load(c, CTL.ERR)) {
       throw new BackendError({ op, arg: 'kernel', expected: 'the wasm kernel to complete', got: `a trap: ${String(err ?? 'in a worker thread')}` });

@@ -32,5 +32,6 @@ export function workerLoop(data: ThreadData): void {
       Atomics.store(c, CTL.ERR, 1);
     }
     Atomics.add(c, CTL.DONE, 1);
+    Atomics.notify(c, CTL.DONE);
   }
 }
