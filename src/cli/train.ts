@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, Generator } from '../random.js';
 import { setBackend } from '../backend.js';
+import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
@@ -30,10 +31,17 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
   out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
-  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products; the rest falls back to reference)', default: 'wasm', choices: ['reference', 'wasm'], placeholder: 'NAME' },
+  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products on threads; the rest falls back to reference)', default: 'wasm', choices: ['reference', 'wasm'], placeholder: 'NAME' },
+  threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N' },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
 };
+
+/** ", 2 threads" — or why it is 1 when more were asked for. */
+function threadNote(): string {
+  const t = threadingStatus();
+  return `, ${t.threads} thread${t.threads === 1 ? '' : 's'}${t.limitedBy ? ` (${t.limitedBy})` : ''}`;
+}
 
 interface Out {
   write(s: string): unknown;
@@ -79,6 +87,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   mkdirSync(dir, { recursive: true });
 
   setBackend(flags['backend'] as string);
+  if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
   manualSeed(seed);
   const data = loadData(flags['data'] as string);
   const modelName = flags['model'] as string;
@@ -100,7 +109,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   // the loader's and the augmentation's generators are seeded per epoch, so a resumed run
   // continues exactly as an uninterrupted one would
   const testLoader = new DataLoader(data.test, { batchSize: 500 });
-  out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}, ${flags['backend']} backend\n`);
+  out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}, ${flags['backend']} backend${flags['backend'] === 'wasm' ? threadNote() : ''}\n`);
 
   const diag = flags['diagnostics'] ? new TrainingDiagnostics(model) : null;
   let stop = false;
