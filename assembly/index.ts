@@ -4,6 +4,7 @@
 // through `run`; see src/backends/wasm/pool.ts.
 import { convDirectUnit, convForwardUnit, convInputUnit, convPackGradDirectUnit, convPackGradUnit, convWeightDirectUnit, convWeightUnit, dwDirectUnit, dwWeightUnit } from './conv';
 import { gemmUnit, packAUnit, packBUnit } from './jobs';
+import { maxPool2Unit } from './pool';
 export { convPackFlipped, convPackForward, convPackInput } from './conv';
 export { fillRows, copyRect } from './gemm';
 
@@ -22,6 +23,7 @@ export function run(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 9: convWeightDirectUnit(args, unit, slot); break;
     case 10: dwDirectUnit(args, unit, slot); break;
     case 11: dwWeightUnit(args, unit, slot); break;
+    case 12: maxPool2Unit(args, unit); break;
     default: unreachable();
   }
 }

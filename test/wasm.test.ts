@@ -212,3 +212,23 @@ describe('wasm backend: arena', () => {
 after(() => {
   console.log(`wasm: worst error/tolerance ratio ${worst.ratio.toExponential(2)} (|diff| ${worst.abs.toExponential(2)}) at ${worst.where}`);
 });
+
+describe('wasm backend: 2×2 max pool', () => {
+  it('matches the reference bit for bit, with ties, NaN and odd widths (vector and scalar tails)', () => {
+    for (const [h, w] of [[4, 16], [6, 13], [7, 10], [2, 2], [9, 3]] as const) {
+      const g = new ck.Generator(h * 100 + w);
+      // values from a small set: many ties inside windows
+      const raw = [...ck.randint(0, 4, [3, 2, h, w], { generator: g }).data].map((v) => v - 1.5);
+      raw[5] = NaN;
+      raw[raw.length - 2] = NaN;
+      const x = ck.tensor(raw).reshape([3, 2, h, w]);
+      const f = (): number[][] => {
+        const [y, i] = ck.maxPool2d(x, 2, { returnIndices: true }) as unknown as [Tensor, Tensor];
+        const xg = x.detach().requiresGrad_();
+        ck.sum(ck.mul(ck.maxPool2d(xg, 2), ck.onesLike(y))).backward();
+        return [[...y.data], [...i.data], [...xg.grad!.data]];
+      };
+      assert.deepEqual(onBackend('wasm', f), onBackend('reference', f), `${h}×${w}`);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD backend (float32, multi-threaded: pool.ts): kernels for `matmul`, `linear` and the
- * three conv ops (`conv`, `convTranspose`, `convWeightGrad`); every other op, and float64/int32
+ * The WebAssembly SIMD backend (float32, multi-threaded: pool.ts): kernels for `matmul`, `linear`, the
+ * three conv ops (`conv`, `convTranspose`, `convWeightGrad`) and the 2×2 max pool; every other op, and float64/int32
  * inputs, run the reference kernels. src/index.ts registers it and makes it the default when
  * the engine has WebAssembly SIMD.
  */
@@ -8,6 +8,7 @@ import type { Backend } from '../../backend.js';
 import { registerBackend } from '../../backend.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmMatmulKernels } from './matmul.js';
+import { wasmPoolKernels } from './pooling.js';
 import { wasmSupported } from './runtime.js';
 
 export const wasmBackend: Backend = {
@@ -15,6 +16,7 @@ export const wasmBackend: Backend = {
   kernels: {
     ...wasmMatmulKernels,
     ...wasmConvKernels,
+    ...wasmPoolKernels,
   },
 };
 
