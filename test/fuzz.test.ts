@@ -15,6 +15,7 @@ import * as ck from '../src/index.js';
 import { ConvkitError } from '../src/index.js';
 import type { Mutant, Spec } from './fuzz_gen.js';
 import { Rng, loose } from './fuzz_gen.js';
+import { describeBackends, onBackend } from './helpers.js';
 import { convSpecsAll } from './fuzz_specs_conv.js';
 import { nnSpecsAll } from './fuzz_specs_nn.js';
 import { tensorSpecsAll } from './fuzz_specs_tensor.js';
@@ -60,19 +61,21 @@ export function checkRejected(op: string, mut: Mutant): string | null {
   return `silent result: ${describeResult(result)}`;
 }
 
-describe('fuzz: invalid calls throw typed errors', () => {
+// on every backend: validation runs before kernels, but a backend's kernel must never be reached by
+// (or crash on) an invalid call
+describeBackends('fuzz: invalid calls throw typed errors', (b) => {
   ck.manualSeed(SEED);
   const rng = new Rng(SEED);
   for (const s of specs) {
     it(`${s.op}: valid base call succeeds`, () => {
-      assert.doesNotThrow(s.base, `${s.op}: the base call of the fuzz spec must be valid`);
+      assert.doesNotThrow(() => onBackend(b, s.base), `${s.op}: the base call of the fuzz spec must be valid`);
     });
     it(`${s.op}: ${CALLS_PER_OP} invalid calls`, () => {
       const failures = new Map<string, string>();
       const n = Math.max(CALLS_PER_OP, s.muts.length);
       for (let i = 0; i < n; i++) {
         const mut = s.muts[i % s.muts.length]!(rng);
-        const bad = checkRejected(s.op, mut);
+        const bad = onBackend(b, () => checkRejected(s.op, mut));
         counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
         total++;
         if (bad !== null && !failures.has(mut.what)) failures.set(mut.what, bad);
@@ -107,5 +110,5 @@ describe('fuzz: regressions found by the fuzzer', () => {
 
 after(() => {
   const rows = [...counts].sort((a, b) => a[0].localeCompare(b[0])).map(([op, c]) => `${op} ${c}`);
-  console.log(`fuzz: ${total} invalid calls over ${counts.size} ops (seed ${SEED})\n${rows.join(', ')}`);
+  console.log(`fuzz: ${total} invalid calls over ${counts.size} ops and every backend (seed ${SEED})\n${rows.join(', ')}`);
 });
