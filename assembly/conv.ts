@@ -8,7 +8,7 @@
 //                  disjoint, so the scatter needs no locks)
 //   weight grad    unit = (group, block of rows of W_g): for each image, the transposed im2col of
 //                  the block's rows, C_n = g_n · colᵀ, summed over the images in order
-import { addInto, copyRect, fillRows, gemmOffsets, gemmPanels, gemmRows, packA, packB } from './gemm';
+import { addInto, copyRect, fillRows, gemmOffsets, gemmPanels, gemmRows, madd, packA, packB } from './gemm';
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
 const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
@@ -493,10 +493,10 @@ export function dwDirectUnit(p: usize, unit: i32, slot: i32): void {
       for (let k = 0; k < KK; k++) {
         const wk = v128.load32_splat(wc + (<usize>(flip ? KK - 1 - k : k) << 2));
         const s = base + <usize>load<i32>(offs + (<usize>k << 2));
-        a0 = f32x4.add(a0, f32x4.mul(wk, v128.load(s)));
-        a1 = f32x4.add(a1, f32x4.mul(wk, v128.load(s, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(wk, v128.load(s, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(wk, v128.load(s, 48)));
+        a0 = madd(wk, v128.load(s), a0);
+        a1 = madd(wk, v128.load(s, 16), a1);
+        a2 = madd(wk, v128.load(s, 32), a2);
+        a3 = madd(wk, v128.load(s, 48), a3);
       }
       const dst = yrow + (<usize>ow << 2);
       if (ow + 16 <= OW) {
@@ -531,7 +531,7 @@ export function dwWeightUnit(p: usize, unit: i32, slot: i32): void {
     for (let k = 0; k < KK; k++) {
       const s = slab + <usize>load<i32>(offs + (<usize>k << 2));
       let a = f32x4.splat(0);
-      for (let q = 0; q < V4; q += 4) a = f32x4.add(a, f32x4.mul(v128.load(gv + (<usize>q << 2)), v128.load(s + (<usize>q << 2))));
+      for (let q = 0; q < V4; q += 4) a = madd(v128.load(gv + (<usize>q << 2)), v128.load(s + (<usize>q << 2)), a);
       const sum = f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
       const o = acc + (<usize>k << 2);
       store<f32>(o, load<f32>(o) + sum);

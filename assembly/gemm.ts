@@ -8,6 +8,13 @@
 // vectors of B per row and k); wider tiles spill registers in V8's code and run slower.
 // Each C element is one f32 sum in increasing k, whatever the blocking.
 
+// s + x·b: a fused multiply-add where the engine has relaxed SIMD (the build's relaxed variant),
+// else a multiply then an add. Either way each element's sum runs in increasing k.
+@inline export function madd(x: v128, b: v128, s: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, b, s);
+  return f32x4.add(s, f32x4.mul(x, b));
+}
+
 // C[4×8] (ldc bytes between rows) = (acc ? C : 0) + Σ_k A[:,k]·B[k,:].
 @inline function micro(a: usize, b: usize, c: usize, ldc: usize, K: i32, acc: bool): void {
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
@@ -21,13 +28,13 @@
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let x = v128.load32_splat(a);
-    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
     x = v128.load32_splat(a, 4);
-    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
     x = v128.load32_splat(a, 8);
-    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
     x = v128.load32_splat(a, 12);
-    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
     a += 16;
     b += 32;
   }
@@ -163,13 +170,13 @@ export function fillRows(c: usize, ldc: i32, v: usize, M: i32, N: i32): void {
     const bp = b + <usize>load<i32>(offs + (<usize>k << 2));
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let x = v128.load32_splat(a);
-    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
     x = v128.load32_splat(a, 4);
-    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
     x = v128.load32_splat(a, 8);
-    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
     x = v128.load32_splat(a, 12);
-    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
     a += 16;
   }
   v128.store(c, s00); v128.store(c, s01, 16);
@@ -199,13 +206,13 @@ export function gemmOffsets(a: usize, b: usize, offs: usize, c: usize, ldc: i32,
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let x = v128.load32_splat(a0);
-    s00 = f32x4.add(s00, f32x4.mul(x, b0)); s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
     x = v128.load32_splat(a1);
-    s10 = f32x4.add(s10, f32x4.mul(x, b0)); s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
     x = v128.load32_splat(a2);
-    s20 = f32x4.add(s20, f32x4.mul(x, b0)); s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
     x = v128.load32_splat(a3);
-    s30 = f32x4.add(s30, f32x4.mul(x, b0)); s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
     a0 += 4; a1 += 4; a2 += 4; a3 += 4;
     b += 32;
   }

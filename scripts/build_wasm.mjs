@@ -13,7 +13,10 @@ const version = JSON.parse(readFileSync(`${root}node_modules/assemblyscript/pack
 const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--importMemory', '--initialMemory', '1'];
 // The threads variant imports a shared memory (maximum 4 GiB, the most wasm32 addresses); the plain
 // variant is for engines without SharedArrayBuffer (e.g. pages that are not cross-origin isolated).
-const variants = { WASM_BASE64: [], WASM_SHARED_BASE64: ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'] };
+// The relaxed variant adds fused multiply-adds (relaxed SIMD: standard in browsers, behind a V8
+// flag in Node 20 that convkit's Node entry point sets).
+const SHARED = ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'];
+const variants = { WASM_BASE64: [], WASM_SHARED_BASE64: SHARED, WASM_RELAXED_BASE64: [...SHARED, '--enable', 'relaxed-simd'] };
 
 async function compile(extra) {
   let wasm = null;
