@@ -62,11 +62,21 @@ export function gatherMaps(outShape: readonly number[], maps: readonly Int32Arra
     out[0] = src[0]!;
     return;
   }
+  // one source element and no padding (e.g. the gradient of a full sum): a fill
+  if (src.length === 1 && maps.every((m) => m.every((v) => v === 0))) {
+    out.fill(src[0]!);
+    return;
+  }
   const lastMap = maps[outShape.length - 1]!;
   const last = lastMap.length;
+  const contiguous = lastMap.every((v, j) => v === j);
   forEachRow(outShape, maps, (o, base) => {
     if (base < 0) {
       out.fill(fill, o, o + last);
+      return;
+    }
+    if (contiguous) {
+      for (let j = 0; j < last; j++) out[o + j] = src[base + j]!;
       return;
     }
     for (let j = 0; j < last; j++) {

@@ -13,6 +13,35 @@ import { prodKernels } from './reduce_prod.js';
  * consecutive memory; otherwise one group at a time.
  */
 export function sumInto(info: ReduceInfo, src: Data, scale: number): Float64Array {
+  const acc = trailingSums(info, src);
+  if (acc) {
+    if (scale !== 1) for (let o = 0; o < acc.length; o++) acc[o] = acc[o]! * scale;
+    return acc;
+  }
+  return planSums(info, src, scale);
+}
+
+/**
+ * Sums over trailing dimensions (a full reduction included) read consecutive groups: no offset
+ * tables, one pass. Null when the reduced dimensions are not the trailing ones.
+ */
+function trailingSums(info: ReduceInfo, src: Data): Float64Array | null {
+  const r = info.inShape.length;
+  const dims = [...info.dims].sort((a, b) => a - b);
+  if (!dims.every((d, i) => d === r - dims.length + i)) return null;
+  let group = 1;
+  for (const d of dims) group *= info.inShape[d]!;
+  const outer = group === 0 ? info.inShape.slice(0, r - dims.length).reduce((a, b) => a * b, 1) : src.length / group;
+  const acc = new Float64Array(outer);
+  for (let o = 0, i = 0; o < outer; o++) {
+    let s = 0;
+    for (const e = i + group; i < e; i++) s += src[i]!;
+    acc[o] = s;
+  }
+  return acc;
+}
+
+function planSums(info: ReduceInfo, src: Data, scale: number): Float64Array {
   const { base, rel } = reducePlan(info.inShape, info.dims);
   const acc = new Float64Array(base.length);
   const lastKept = info.inShape.length > 0 && !info.dims.includes(info.inShape.length - 1);
