@@ -146,6 +146,10 @@ function im2colPanels(xg: usize, p0: i32, p1: i32, dst: usize): void {
                 if (sw == 1) {
                   v128.store(out, v128.load(src));
                   v128.store(out, v128.load(src, 16), 16);
+                } else if (sw == 2) {
+                  // the even lanes of 16 floats (the 16th is read, not used: it lies in memory)
+                  v128.store(out, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+                  v128.store(out, v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
                 } else {
                   const st = <usize>sw << 2;
                   for (let l = 0; l < 8; l++) store<f32>(out + (<usize>l << 2), load<f32>(src + <usize>l * st));
