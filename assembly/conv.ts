@@ -8,7 +8,7 @@
 //                  disjoint, so the scatter needs no locks)
 //   weight grad    unit = (group, block of rows of W_g): for each image, the transposed im2col of
 //                  the block's rows, C_n = g_n · colᵀ, summed over the images in order
-import { addInto, copyRect, fillRows, gemmOffsets, gemmPanels, gemmRows, madd, packA, packB } from './gemm';
+import { addInto, copyRect, fillRows, gemmPanels, madd, packA, packB } from './gemm';
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
 const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
@@ -368,6 +368,39 @@ function slabOffsets(r0: i32, r1: i32, c0: i32, SH: i32, offs: usize): void {
   }
 }
 
+// B panels of the virtual positions [0, vpad) from the slab: panel j, row r = the 8 floats at
+// slab + offs[r] + 32·j. Each panel row is reused by every 4-row block of the weights, so this
+// copy costs about 1/cog of the product, and the product then streams packed panels (reading
+// the slab in place through the offsets was about a quarter slower).
+function packSlabB(slab: usize, offs: usize, rows: i32, vpad: i32, bp: usize): void {
+  let out = bp;
+  for (let j = 0; j < vpad; j += 8) {
+    const col = slab + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, out += 32) {
+      const s = col + <usize>load<i32>(offs + (<usize>r << 2));
+      v128.store(out, v128.load(s));
+      v128.store(out, v128.load(s, 16), 16);
+    }
+  }
+}
+
+// A panels (4 rows, k-major) of slab rows r < nr at offsets offs[r], k in [0, V); rows ≥ nr zero.
+function packSlabA(slab: usize, offs: usize, nr: i32, V: i32, ap: usize): void {
+  for (let ib = 0; ib * 4 < nr; ib++) {
+    const out = ap + ((<usize>ib * <usize>V) << 4);
+    for (let l = 0; l < 4; l++) {
+      const r = ib * 4 + l;
+      const o = out + (<usize>l << 2);
+      if (r >= nr) {
+        for (let k = 0; k < V; k++) store<f32>(o + (<usize>k << 4), 0);
+        continue;
+      }
+      const s = slab + <usize>load<i32>(offs + (<usize>r << 2));
+      for (let k = 0; k < V; k++) store<f32>(o + (<usize>k << 4), load<f32>(s + (<usize>k << 2)));
+    }
+  }
+}
+
 // Forward unit (stride 1, 1-d/2-d): (n, gi, block c of CHUNK output rows).
 export function convDirectUnit(p: usize, unit: i32, slot: i32): void {
   readGeo(p);
@@ -382,11 +415,13 @@ export function convDirectUnit(p: usize, unit: i32, slot: i32): void {
   const used = buildSlab(xg, oh0, rows, 0, cig, slab);
   const offs = slab + (<usize>up4(used) << 2);
   const cbuf = offs + (<usize>up4(R) << 2);
+  const bp = cbuf + ((<usize>mpad * <usize>vpad) << 2);
   slabOffsets(0, R, 0, SH, offs);
+  packSlabB(slab, offs, R, vpad, bp);
   const b = ptr(p, P_B);
   fillRows(cbuf, vpad, b == 0 ? 0 : b + (<usize>(gi * cog) << 2), cog, vpad);
   const ap = ptr(p, P_APACK) + ((<usize>mpad * <usize>R * <usize>gi) << 2);
-  gemmOffsets(ap, slab, offs, cbuf, vpad, 0, mpad >> 2, 0, vpad >> 3, R);
+  gemmPanels(ap, bp, cbuf, vpad, 0, mpad >> 2, 0, vpad >> 3, R, true);
   const yg = ptr(p, P_Y) + ((<usize>(n * Cout + gi * cog) * <usize>P + <usize>(oh0 * OW)) << 2);
   for (let co = 0; co < cog; co++) {
     copyRect(cbuf + ((<usize>co * <usize>vpad) << 2), WV, yg + ((<usize>co * <usize>P) << 2), OW, rows, OW);
@@ -451,13 +486,15 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
   const cimg = offs + (<usize>up4(nr) << 2);
   const csize = up4(nr) * ldc;
   const cacc = cimg + (<usize>csize << 2);
+  const apk = cacc + (<usize>csize << 2);
   slabOffsets(r0, r1, c0, SH, offs);
   memory.fill(cacc, 0, <usize>csize << 2);
   for (let n = 0; n < N; n++) {
     const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
     buildSlab(xg, 0, OH, c0, c1, slab);
+    packSlabA(slab, offs, nr, V, apk);
     const bp = ptr(p, P_GPACK) + ((<usize>(n * G + gi) * <usize>npan * <usize>V) << 5);
-    gemmRows(slab, offs, nr, bp, cimg, ldc, npan, V);
+    gemmPanels(apk, bp, cimg, ldc, 0, up4(nr) >> 2, 0, npan, V, false);
     addInto(cacc, cimg, csize);
   }
   // dw[gi·cog + co][r] = cacc[r - r0][co]

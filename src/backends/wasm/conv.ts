@@ -140,7 +140,7 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
   const perImage = Math.ceil((UNITS_PER_THREAD * slots) / ng);
   if (perImage > 1) rows = Math.max(1, Math.min(rows, Math.ceil(OH / perImage)));
   const nchunk = Math.ceil(OH / rows);
-  const stride = slabFloats(p, rows, s.cig) + up4(s.R) + up4(s.cog) * up8(rows * WV);
+  const stride = slabFloats(p, rows, s.cig) + up4(s.R) + (up4(s.cog) + s.R) * up8(rows * WV);
   const apackSize = p.groups * up4(s.cog) * s.R;
   const L = new Layout();
   const pp = L.reserve(NPARAMS);
@@ -313,7 +313,7 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
   const chunk = up4(Math.ceil(s.R / blocks));
   const nchunk = Math.ceil(s.R / chunk);
   const chMax = Math.min(s.cig, Math.ceil(chunk / s.KK) + 1);
-  const stride = slabFloats(p, OH, chMax) + up4(chunk) + 2 * up4(chunk) * up8(s.cog);
+  const stride = slabFloats(p, OH, chMax) + up4(chunk) + 2 * up4(chunk) * up8(s.cog) + up4(chunk) * V;
   const gpackSize = p.N * p.groups * up8(s.cog) * V;
   const L = new Layout();
   const pp = L.reserve(NPARAMS);
