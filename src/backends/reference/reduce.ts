@@ -13,7 +13,7 @@ import { prodKernels } from './reduce_prod.js';
  * consecutive memory; otherwise one group at a time.
  */
 export function sumInto(info: ReduceInfo, src: Data, scale: number): Float64Array {
-  const acc = trailingSums(info, src);
+  const acc = blockSums(info, src);
   if (acc) {
     if (scale !== 1) for (let o = 0; o < acc.length; o++) acc[o] = acc[o]! * scale;
     return acc;
@@ -22,21 +22,33 @@ export function sumInto(info: ReduceInfo, src: Data, scale: number): Float64Arra
 }
 
 /**
- * Sums over trailing dimensions (a full reduction included) read consecutive groups: no offset
- * tables, one pass. Null when the reduced dimensions are not the trailing ones.
+ * Sums whose kept dimensions form one contiguous block (full, leading, trailing reductions, and
+ * e.g. [N, C, H, W] over [0, 2, 3], a conv bias gradient): input = [outer, kept, inner], each
+ * inner run read consecutively, no offset tables. Null for other patterns.
  */
-function trailingSums(info: ReduceInfo, src: Data): Float64Array | null {
-  const r = info.inShape.length;
-  const dims = [...info.dims].sort((a, b) => a - b);
-  if (!dims.every((d, i) => d === r - dims.length + i)) return null;
-  let group = 1;
-  for (const d of dims) group *= info.inShape[d]!;
-  const outer = group === 0 ? info.inShape.slice(0, r - dims.length).reduce((a, b) => a * b, 1) : src.length / group;
-  const acc = new Float64Array(outer);
-  for (let o = 0, i = 0; o < outer; o++) {
-    let s = 0;
-    for (const e = i + group; i < e; i++) s += src[i]!;
-    acc[o] = s;
+function blockSums(info: ReduceInfo, src: Data): Float64Array | null {
+  const shape = info.inShape;
+  const r = shape.length;
+  const kept: number[] = [];
+  for (let d = 0; d < r; d++) if (!info.dims.includes(d)) kept.push(d);
+  const a = kept.length > 0 ? kept[0]! : r;
+  const b = kept.length > 0 ? kept[kept.length - 1]! + 1 : r;
+  if (b - a !== kept.length) return null;
+  const prod = (from: number, to: number): number => {
+    let p = 1;
+    for (let d = from; d < to; d++) p *= shape[d]!;
+    return p;
+  };
+  const outer = prod(0, a);
+  const mid = prod(a, b);
+  const inner = prod(b, r);
+  const acc = new Float64Array(mid);
+  for (let o = 0; o < outer; o++) {
+    for (let m = 0; m < mid; m++) {
+      let s = 0;
+      for (let i = (o * mid + m) * inner, e = i + inner; i < e; i++) s += src[i]!;
+      acc[m] = acc[m]! + s;
+    }
   }
   return acc;
 }
