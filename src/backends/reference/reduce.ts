@@ -31,8 +31,9 @@ function blockSums(info: ReduceInfo, src: Data): Float64Array | null {
   const r = shape.length;
   const kept: number[] = [];
   for (let d = 0; d < r; d++) if (!info.dims.includes(d)) kept.push(d);
-  const a = kept.length > 0 ? kept[0]! : r;
-  const b = kept.length > 0 ? kept[kept.length - 1]! + 1 : r;
+  // a full reduction is one run: nothing kept, everything inner
+  const a = kept.length > 0 ? kept[0]! : 0;
+  const b = kept.length > 0 ? kept[kept.length - 1]! + 1 : 0;
   if (b - a !== kept.length) return null;
   const prod = (from: number, to: number): number => {
     let p = 1;
@@ -43,6 +44,11 @@ function blockSums(info: ReduceInfo, src: Data): Float64Array | null {
   const mid = prod(a, b);
   const inner = prod(b, r);
   const acc = new Float64Array(mid);
+  if (inner === 1) {
+    // a leading reduction: whole rows of `mid` added in order
+    for (let o = 0, i = 0; o < outer; o++) for (let m = 0; m < mid; m++, i++) acc[m] = acc[m]! + src[i]!;
+    return acc;
+  }
   for (let o = 0; o < outer; o++) {
     for (let m = 0; m < mid; m++) {
       let s = 0;
