@@ -3,7 +3,7 @@
 // Every thread instantiates this module over the same (shared) memory and runs units of a job
 // through `run`; see src/backends/wasm/pool.ts.
 import { convDirectUnit, convForwardUnit, convInputUnit, convPackGradDirectUnit, convPackGradUnit, convWeightDirectUnit, convWeightUnit, dwDirectUnit, dwWeightUnit } from './conv';
-import { gemmUnit, packAUnit, packBUnit } from './jobs';
+import { gemmUnit, linearSmallUnit, packAUnit, packBUnit } from './jobs';
 import { maxPool2Unit } from './pool';
 export { convPackFlipped, convPackForward, convPackInput } from './conv';
 export { fillRows, copyRect } from './gemm';
@@ -24,6 +24,7 @@ export function run(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 10: dwDirectUnit(args, unit, slot); break;
     case 11: dwWeightUnit(args, unit, slot); break;
     case 12: maxPool2Unit(args, unit); break;
+    case 13: linearSmallUnit(args, unit); break;
     default: unreachable();
   }
 }

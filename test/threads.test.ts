@@ -61,17 +61,20 @@ describe('wasm thread pool', () => {
     });
   }
 
-  it('matmul and linear: identical bits on 1 and 2 threads', () => {
+  it('matmul and linear (packed, and dot products for few rows): identical bits on 1 and 2 threads', () => {
     const g = new ck.Generator(3);
     const a = ck.randn([70, 300], { generator: g });
     const b = ck.randn([300, 45], { generator: g });
     const w = ck.randn([33, 300], { generator: g });
     const bias = ck.randn([33], { generator: g });
-    const go = (): number[][] => onBackend('wasm', () => [[...ck.matmul(a, b).data], [...ck.linear(a, w, bias).data]]);
+    const few = ck.randn([3, 300], { generator: g });
+    const go = (): number[][] => onBackend('wasm', () => [[...ck.matmul(a, b).data], [...ck.linear(a, w, bias).data], [...ck.linear(few, w, bias).data]]);
     ck.setNumThreads(1);
     const one = go();
     ck.setNumThreads(2);
     assert.deepEqual(go(), one);
     assertClose(ck.tensor(one[0]!).reshape([70, 45]), onBackend('reference', () => ck.matmul(a, b)), TOL32, 'matmul vs reference');
+    // 3 rows: the dot-product path (W read in place)
+    assertClose(ck.tensor(one[2]!).reshape([3, 33]), onBackend('reference', () => ck.linear(few, w, bias)), TOL32, 'linear on 3 rows vs reference');
   });
 });

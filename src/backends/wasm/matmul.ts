@@ -129,6 +129,10 @@ const linear: Kernel<LinearInfo> = (info, outs, ins) => {
   const [x, wt, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
   const out = outs[0] as Float32Array;
   if (M === 0 || N === 0) return;
+  if (M <= SMALL_M) {
+    if (!linearSmall(info, x, wt, hasBias ? b : undefined, out)) refLinear(info, outs, ins);
+    return;
+  }
   const L = new Layout();
   const px = L.reserve(x.length);
   const pw = L.reserve(wt.length);
@@ -143,5 +147,29 @@ const linear: Kernel<LinearInfo> = (info, outs, ins) => {
   prod.run(L, px, K, 1, pw, 1, K, hasBias, 'linear');
   prod.copyOut(L, out, 0);
 };
+
+/** Rows of x up to which linear reads W in place (dot products) instead of packing it. */
+const SMALL_M = 4;
+
+/** y = x·Wᵀ + b for M ≤ SMALL_M rows (assembly/jobs.ts linearSmallUnit), units over W's rows. */
+function linearSmall(info: LinearInfo, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array): boolean {
+  const { M, K, N } = info;
+  const threads = M * K * N < SERIAL_MACS ? 1 : slotCount();
+  const per = Math.ceil(N / Math.min(N, 4 * threads));
+  const L = new Layout();
+  const pa = L.reserve(8);
+  const px = L.reserve(x.length);
+  const pw = L.reserve(w.length);
+  const pb = b ? L.reserve(N) : 0;
+  const py = L.reserve(out.length);
+  if (w.length >= 2 ** 31 || !L.commit()) return false;
+  L.i32(pa, 8).set([px, pw, pb, py, M, K, N, per]);
+  L.f32(px, x.length).set(x);
+  L.f32(pw, w.length).set(w);
+  if (b) L.f32(pb, N).set(b);
+  parallel(JOB.linearSmall, pa, Math.ceil(N / per), 'linear');
+  out.set(L.f32(py, out.length));
+  return true;
+}
 
 export const wasmMatmulKernels = { matmul, linear };
