@@ -5,6 +5,7 @@
 import { convDirectUnit, convForwardUnit, convInputUnit, convPackGradDirectUnit, convPackGradUnit, convWeightDirectUnit, convWeightUnit, dwDirectUnit, dwWeightUnit } from './conv';
 import { gemmUnit, linearSmallUnit, packAUnit, packBUnit } from './jobs';
 import { maxPool2Unit } from './pool';
+import { reluUnit } from './eltwise';
 export { convPackFlipped, convPackForward, convPackInput } from './conv';
 export { fillRows, copyRect } from './gemm';
 
@@ -25,6 +26,7 @@ export function run(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 11: dwWeightUnit(args, unit, slot); break;
     case 12: maxPool2Unit(args, unit); break;
     case 13: linearSmallUnit(args, unit); break;
+    case 14: reluUnit(args, unit); break;
     default: unreachable();
   }
 }

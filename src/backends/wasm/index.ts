@@ -1,11 +1,12 @@
 /**
  * The WebAssembly SIMD backend (float32, multi-threaded: pool.ts): kernels for `matmul`, `linear`, the
- * three conv ops (`conv`, `convTranspose`, `convWeightGrad`) and the 2×2 max pool; every other op, and float64/int32
+ * three conv ops (`conv`, `convTranspose`, `convWeightGrad`), the 2×2 max pool and relu; every other op, and float64/int32
  * inputs, run the reference kernels. src/index.ts registers it and makes it the default when
  * the engine has WebAssembly SIMD.
  */
 import type { Backend } from '../../backend.js';
 import { registerBackend } from '../../backend.js';
+import { wasmActivationKernels } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmMatmulKernels } from './matmul.js';
 import { wasmPoolKernels } from './pooling.js';
@@ -17,6 +18,7 @@ export const wasmBackend: Backend = {
     ...wasmMatmulKernels,
     ...wasmConvKernels,
     ...wasmPoolKernels,
+    ...wasmActivationKernels,
   },
 };
 
