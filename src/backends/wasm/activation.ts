@@ -25,11 +25,12 @@ function run(n: number, x: Float32Array, g: Float32Array | null, out: Float32Arr
   const pg = g ? L.reserve(n) : 0;
   const py = L.reserve(n);
   if (n >= 2 ** 29 || !L.commit()) return false;
-  const per = Math.min(BLOCK, Math.ceil(n / (4 * slotCount())));
+  const slots = slotCount(n);
+  const per = Math.min(BLOCK, Math.ceil(n / (4 * slots)));
   L.i32(pa, 6).set([px, py, pg, n, per, g ? 1 : 0]);
   L.f32(px, n).set(x);
   if (g) L.f32(pg, n).set(g);
-  parallel(JOB.relu, pa, Math.ceil(n / per), g ? 'reluBackward' : 'relu');
+  parallel(JOB.relu, pa, Math.ceil(n / per), g ? 'reluBackward' : 'relu', slots);
   out.set(L.f32(py, n));
   return true;
 }

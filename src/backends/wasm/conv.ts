@@ -52,6 +52,11 @@ function geometry(p: ConvPlan): number[] {
   return [p.N, p.Cin, p.Cout, p.groups, ...p.L, ...p.K, ...p.O, ...p.stride, ...p.dilation, ...p.padBefore];
 }
 
+/** Multiply-adds of the conv (the same for its two gradients). */
+function macs(p: ConvPlan, s: Sizes): number {
+  return p.N * p.Cout * s.P * s.R;
+}
+
 /** Every size the module indexes with i32 arithmetic must fit (else the reference runs). */
 function fitsI32(...n: number[]): boolean {
   return n.every((v) => Number.isSafeInteger(v) && v >= 0 && v < 2 ** 31);
@@ -82,7 +87,7 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
   if (!isF32(out, x, w, b)) return refConv(p, outs, ins);
   if (out.length === 0) return;
   const s = sizes(p);
-  const slots = slotCount();
+  const slots = slotCount(macs(p, s));
   if (direct(p)) {
     if (!directForward(p, x, w, b, out, slots, 'conv', false)) refConv(p, outs, ins);
     return;
@@ -121,7 +126,7 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
   L.w.convPackForward(pp);
-  parallel(JOB.convForward, pp, ng * nchunk, 'conv');
+  parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots);
   out.set(L.f32(py, out.length));
 };
 
@@ -167,7 +172,7 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
   if (b) L.f32(pb, b.length).set(b);
   if (flipped) L.w.convPackFlipped(pp);
   else L.w.convPackForward(pp);
-  parallel(JOB.convDirect, pp, ng * nchunk, op);
+  parallel(JOB.convDirect, pp, ng * nchunk, op, slots);
   out.set(L.f32(py, out.length));
   return true;
 }
@@ -200,7 +205,7 @@ function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Arra
   L.f32(px, x.length).set(x);
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
-  parallel(JOB.dwDirect, pp, units, op);
+  parallel(JOB.dwDirect, pp, units, op, slots);
   out.set(L.f32(py, out.length));
   return true;
 }
@@ -212,7 +217,7 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   if (!isF32(out, g, w, b)) return refConvTranspose(p, outs, ins);
   if (out.length === 0) return;
   const s = sizes(p);
-  const slots = slotCount();
+  const slots = slotCount(macs(p, s));
   if (direct(p)) {
     // the input gradient of a stride-1 conv is a stride-1 conv of g padded by d·(k-1) - pad
     const pad = p.padBefore.map((v, i) => p.dilation[i]! * (p.K[i]! - 1) - v);
@@ -254,7 +259,7 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
   L.w.convPackInput(pp);
-  parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose');
+  parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots);
   out.set(L.f32(px, out.length));
 };
 
@@ -268,7 +273,7 @@ const convWeightGrad: Kernel<ConvPlan> = (p, outs, ins) => {
   if (!isF32(out, x, g)) return refConvWeightGrad(p, outs, ins);
   if (out.length === 0) return;
   const s = sizes(p);
-  const slots = slotCount();
+  const slots = slotCount(macs(p, s));
   if (direct(p)) return directWeightGrad(p, x, g, out, slots);
   const chunk = WG_ROWS;
   const nchunk = Math.ceil(s.R / chunk);
@@ -296,8 +301,8 @@ const convWeightGrad: Kernel<ConvPlan> = (p, outs, ins) => {
   prm[P.NCHUNK] = nchunk;
   L.f32(px, x.length).set(x);
   L.f32(pg, g.length).set(g);
-  parallel(JOB.convPackGrad, pp, p.N * p.groups, 'convWeightGrad');
-  parallel(JOB.convWeight, pp, p.groups * nchunk, 'convWeightGrad');
+  parallel(JOB.convPackGrad, pp, p.N * p.groups, 'convWeightGrad', slots);
+  parallel(JOB.convWeight, pp, p.groups * nchunk, 'convWeightGrad', slots);
   out.set(L.f32(pdw, out.length));
 };
 
@@ -336,8 +341,8 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
   prm[P.NCHUNK] = nchunk;
   L.f32(px, x.length).set(x);
   L.f32(pg, g.length).set(g);
-  parallel(JOB.convPackGradDirect, pp, p.N * p.groups, 'convWeightGrad');
-  parallel(JOB.convWeightDirect, pp, p.groups * nchunk, 'convWeightGrad');
+  parallel(JOB.convPackGradDirect, pp, p.N * p.groups, 'convWeightGrad', slots);
+  parallel(JOB.convWeightDirect, pp, p.groups * nchunk, 'convWeightGrad', slots);
   out.set(L.f32(pdw, out.length));
 }
 
@@ -361,7 +366,7 @@ function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out:
   prm[P.SCRSTRIDE] = stride * 4;
   L.f32(px, x.length).set(x);
   L.f32(pg, g.length).set(g);
-  parallel(JOB.dwWeight, pp, p.groups, 'convWeightGrad');
+  parallel(JOB.dwWeight, pp, p.groups, 'convWeightGrad', slots);
   out.set(L.f32(pdw, out.length));
 }
 

@@ -21,9 +21,6 @@ function allF32(outs: Data[], ins: Data[]): boolean {
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
 
-/** Below this many multiply-adds a product runs on the calling thread alone. */
-const SERIAL_MACS = 1 << 16;
-
 /** The regions of one packed product C[M×N] = A·B (C padded to up4(M) × up8(N)). */
 class Product {
   readonly args: number;
@@ -52,7 +49,7 @@ class Product {
     const { M, K, N } = this;
     const mBlocks = up4(M) / 4;
     const nPanels = up8(N) / 8;
-    const threads = M * K * N < SERIAL_MACS ? 1 : slotCount();
+    const threads = slotCount(M * K * N);
     const want = 4 * threads;
     const perA = Math.ceil(mBlocks / Math.min(mBlocks, want));
     const perB = Math.ceil(nPanels / Math.min(nPanels, want));
@@ -64,9 +61,9 @@ class Product {
     v.set([a, ars, acs, M, K, this.apack, perA, mBlocks], 0);
     v.set([b, brs, bcs, K, N, this.bpack, perB, nPanels], 12);
     v.set([this.apack, this.bpack, this.c, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN], 24);
-    parallel(JOB.packA, this.args, Math.ceil(mBlocks / perA), op);
-    parallel(JOB.packB, this.args + 48, Math.ceil(nPanels / perB), op);
-    parallel(JOB.gemm, this.args + 96, unitsM * unitsN, op);
+    parallel(JOB.packA, this.args, Math.ceil(mBlocks / perA), op, threads);
+    parallel(JOB.packB, this.args + 48, Math.ceil(nPanels / perB), op, threads);
+    parallel(JOB.gemm, this.args + 96, unitsM * unitsN, op, threads);
   }
 
   /** The M×N result, copied out of the padded C. */
@@ -154,7 +151,7 @@ const SMALL_M = 4;
 /** y = x·Wᵀ + b for M ≤ SMALL_M rows (assembly/jobs.ts linearSmallUnit), units over W's rows. */
 function linearSmall(info: LinearInfo, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array): boolean {
   const { M, K, N } = info;
-  const threads = M * K * N < SERIAL_MACS ? 1 : slotCount();
+  const threads = slotCount(M * K * N);
   const per = Math.ceil(N / Math.min(N, 4 * threads));
   const L = new Layout();
   const pa = L.reserve(8);
@@ -167,7 +164,7 @@ function linearSmall(info: LinearInfo, x: Float32Array, w: Float32Array, b: Floa
   L.f32(px, x.length).set(x);
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, N).set(b);
-  parallel(JOB.linearSmall, pa, Math.ceil(N / per), 'linear');
+  parallel(JOB.linearSmall, pa, Math.ceil(N / per), 'linear', threads);
   out.set(L.f32(py, out.length));
   return true;
 }

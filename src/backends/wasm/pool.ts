@@ -158,20 +158,25 @@ function stopWorkers(): void {
   ctl = null;
 }
 
-/** Scratch slots a job may use at once (one per thread). */
-export function slotCount(): number {
+/** Multiply-adds below which a kernel runs on the calling thread alone. */
+export const SERIAL_MACS = 1 << 20;
+
+/** Scratch slots a job may use at once: one per thread, or 1 for work below SERIAL_MACS. */
+export function slotCount(work = Infinity): number {
   resize();
-  return workers.length + 1;
+  return work < SERIAL_MACS ? 1 : workers.length + 1;
 }
 
 /**
  * Runs units 0..n-1 of job `fn` (args: an i32 block in wasm memory) on every thread and returns
- * when all are done. Errors in a unit (a trap) surface here as a BackendError.
+ * when all are done; `slots` is how many scratch slots the caller laid out (1: run every unit on
+ * the calling thread, for work too small to be worth waking workers). Errors in a unit (a trap)
+ * surface here as a BackendError.
  */
-export function parallel(fn: number, args: number, n: number, op: string): void {
+export function parallel(fn: number, args: number, n: number, op: string, slots: number): void {
   const w = runtime().exports;
   resize();
-  if (!ctl || n <= 1) {
+  if (!ctl || n <= 1 || slots <= 1) {
     for (let u = 0; u < n; u++) w.run(fn, args, u, 0);
     return;
   }

@@ -31,7 +31,8 @@ const maxPool: Kernel<PoolPlan> = (p, outs, ins) => {
   if (y.length === 0) return;
   const [, H, W] = p.inDims;
   const [, OH, OW] = p.outDims;
-  const per = Math.max(1, Math.ceil(p.planes / (4 * slotCount())));
+  const slots = slotCount(x.length);
+  const per = Math.max(1, Math.ceil(p.planes / (4 * slots)));
   const L = new Layout();
   const pa = L.reserve(9);
   const px = L.reserve(x.length);
@@ -40,7 +41,7 @@ const maxPool: Kernel<PoolPlan> = (p, outs, ins) => {
   if (x.length >= 2 ** 31 || !L.commit()) return refMaxPool(p, outs, ins);
   L.i32(pa, 9).set([px, py, pi, H, W, OH, OW, per, p.planes]);
   L.f32(px, x.length).set(x);
-  parallel(JOB.maxPool2, pa, Math.ceil(p.planes / per), 'maxPool');
+  parallel(JOB.maxPool2, pa, Math.ceil(p.planes / per), 'maxPool', slots);
   y.set(L.f32(py, y.length));
   idx.set(L.i32(pi, idx.length));
 };
