@@ -506,76 +506,93 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
 }
 
 // ---- Depthwise (one input and one output channel per group), stride 1 ---------------------------
-// The GEMM would waste 3 of its 4 rows here; these kernels run vectors along the output row.
+// The GEMM would waste 3 of its 4 rows here. Instead, per tap (kh, kw) the valid part of each
+// output row is a contiguous segment of an input row: the forward adds w·segment into the output
+// row, the weight gradient takes dot products of segments, all in f32x4 with no padded copy.
 
-// Forward unit (n, c): y[n][c] = b[c] + Σ_k w[c][k]·slab[off_k + p] over virtual positions, 16 at
-// a time; P_FLAGS bit 0: the kernel is read flipped (k → KK-1-k), for the input gradient.
+// Valid output range [lo, hi) of a tap with offset off along a dimension (stride 1).
+@inline function tapLo(off: i32, O: i32): i32 {
+  return off >= 0 ? 0 : (-off < O ? -off : O);
+}
+@inline function tapHi(off: i32, L: i32, O: i32): i32 {
+  const h = L - off;
+  return h < 0 ? 0 : h < O ? h : O;
+}
+
+// Forward unit (n, c): y[n][c] = b[c] + Σ_k w[c][k]·x shifted by tap k; P_FLAGS bit 0: the kernel
+// is read flipped (k → KK-1-k), for the input gradient.
 export function dwDirectUnit(p: usize, unit: i32, slot: i32): void {
   readGeo(p);
   const c = unit % G, n = unit / G;
-  const WV = OW + (KW - 1) * dw;
-  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const xg = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
-  const used = buildSlab(xg, 0, OH, 0, 1, slab);
-  const offs = slab + (<usize>up4(used) << 2);
-  const tmp = offs + (<usize>up4(KK) << 2);
-  slabOffsets(0, KK, 0, OH + (KH - 1) * dh, offs);
   const flip = (prm(p, P_FLAGS) & 1) != 0;
   const wc = ptr(p, P_W) + ((<usize>c * <usize>KK) << 2);
   const b = ptr(p, P_B);
-  const bias = f32x4.splat(b == 0 ? <f32>0 : load<f32>(b + (<usize>c << 2)));
+  const bias = b == 0 ? <f32>0 : load<f32>(b + (<usize>c << 2));
+  const xc = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
   const yc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
-  for (let oh = 0; oh < OH; oh++) {
-    const yrow = yc + ((<usize>oh * <usize>OW) << 2);
-    const srow = slab + ((<usize>oh * <usize>WV) << 2);
-    for (let ow = 0; ow < OW; ow += 16) {
-      let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
-      const base = srow + (<usize>ow << 2);
-      for (let k = 0; k < KK; k++) {
-        const wk = v128.load32_splat(wc + (<usize>(flip ? KK - 1 - k : k) << 2));
-        const s = base + <usize>load<i32>(offs + (<usize>k << 2));
-        a0 = madd(wk, v128.load(s), a0);
-        a1 = madd(wk, v128.load(s, 16), a1);
-        a2 = madd(wk, v128.load(s, 32), a2);
-        a3 = madd(wk, v128.load(s, 48), a3);
-      }
-      const dst = yrow + (<usize>ow << 2);
-      if (ow + 16 <= OW) {
-        v128.store(dst, a0); v128.store(dst, a1, 16); v128.store(dst, a2, 32); v128.store(dst, a3, 48);
-      } else {
-        v128.store(tmp, a0); v128.store(tmp, a1, 16); v128.store(tmp, a2, 32); v128.store(tmp, a3, 48);
-        memory.copy(dst, tmp, <usize>(OW - ow) << 2);
+  const bv = f32x4.splat(bias);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) v128.store(yc + (<usize>i << 2), bv);
+  for (; i < P; i++) store<f32>(yc + (<usize>i << 2), bias);
+  for (let kh = 0; kh < KH; kh++) {
+    const offH = kh * dh - ph;
+    const h0 = tapLo(offH, OH), h1 = tapHi(offH, LH, OH);
+    for (let kw = 0; kw < KW; kw++) {
+      const offW = kw * dw - pw;
+      const w0 = tapLo(offW, OW), w1 = tapHi(offW, LW, OW);
+      if (h0 >= h1 || w0 >= w1) continue;
+      const k = kh * KW + kw;
+      const wk = load<f32>(wc + (<usize>(flip ? KK - 1 - k : k) << 2));
+      const wv = f32x4.splat(wk);
+      for (let oh = h0; oh < h1; oh++) {
+        const yr = yc + ((<usize>(oh * OW + w0)) << 2);
+        const xr = xc + ((<usize>((oh + offH) * LW + w0 + offW)) << 2);
+        const len = w1 - w0;
+        let t = 0;
+        for (; t + 4 <= len; t += 4) {
+          const o = <usize>t << 2;
+          v128.store(yr + o, madd(wv, v128.load(xr + o), v128.load(yr + o)));
+        }
+        for (; t < len; t++) {
+          const o = <usize>t << 2;
+          store<f32>(yr + o, load<f32>(yr + o) + wk * load<f32>(xr + o));
+        }
       }
     }
   }
 }
 
-// Weight-gradient unit (c): dw[c][k] = Σ_n Σ_p g[n][c][p]·x_pad[n][c][p + off_k]; per image a
-// 4-lane dot product per k, the images' sums added in order.
+// Weight-gradient unit (c): dw[c][k] = Σ_n Σ_p g[n][c][p]·x[n][c][p + tap k]; per image the dot
+// products of the valid segments (4 lanes, added pairwise at the end), the images' sums added in
+// order.
 export function dwWeightUnit(p: usize, unit: i32, slot: i32): void {
   readGeo(p);
   const c = unit;
-  const WV = OW + (KW - 1) * dw, V = OH * WV, V4 = up4(V);
-  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const slabN = up4((OH + (KH - 1) * dh) * WV + (KW - 1) * dw + 16);
-  const offs = slab + (<usize>slabN << 2);
-  const gv = offs + (<usize>up4(KK) << 2);
-  const acc = gv + (<usize>V4 << 2);
-  slabOffsets(0, KK, 0, OH + (KH - 1) * dh, offs);
+  const acc = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
   memory.fill(acc, 0, <usize>KK << 2);
   for (let n = 0; n < N; n++) {
-    buildSlab(ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2), 0, OH, 0, 1, slab);
-    // g on virtual positions (zero in the discarded columns)
-    memory.fill(gv, 0, <usize>V4 << 2);
+    const xc = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
     const gc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
-    for (let oh = 0; oh < OH; oh++) memory.copy(gv + ((<usize>oh * <usize>WV) << 2), gc + ((<usize>oh * <usize>OW) << 2), <usize>OW << 2);
-    for (let k = 0; k < KK; k++) {
-      const s = slab + <usize>load<i32>(offs + (<usize>k << 2));
-      let a = f32x4.splat(0);
-      for (let q = 0; q < V4; q += 4) a = madd(v128.load(gv + (<usize>q << 2)), v128.load(s + (<usize>q << 2)), a);
-      const sum = f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
-      const o = acc + (<usize>k << 2);
-      store<f32>(o, load<f32>(o) + sum);
+    for (let kh = 0; kh < KH; kh++) {
+      const offH = kh * dh - ph;
+      const h0 = tapLo(offH, OH), h1 = tapHi(offH, LH, OH);
+      for (let kw = 0; kw < KW; kw++) {
+        const offW = kw * dw - pw;
+        const w0 = tapLo(offW, OW), w1 = tapHi(offW, LW, OW);
+        const len = w1 - w0;
+        let a = f32x4.splat(0);
+        let tail: f32 = 0;
+        for (let oh = h0; oh < h1 && len > 0; oh++) {
+          const gr = gc + ((<usize>(oh * OW + w0)) << 2);
+          const xr = xc + ((<usize>((oh + offH) * LW + w0 + offW)) << 2);
+          let t = 0;
+          for (; t + 4 <= len; t += 4) a = madd(v128.load(gr + (<usize>t << 2)), v128.load(xr + (<usize>t << 2)), a);
+          for (; t < len; t++) tail += load<f32>(gr + (<usize>t << 2)) * load<f32>(xr + (<usize>t << 2));
+        }
+        const sum = (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1)) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3)) + tail;
+        const o = acc + (<usize>(kh * KW + kw) << 2);
+        store<f32>(o, load<f32>(o) + sum);
+      }
     }
   }
   memory.copy(ptr(p, P_W) + ((<usize>c * <usize>KK) << 2), acc, <usize>KK << 2);

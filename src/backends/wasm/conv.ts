@@ -182,8 +182,7 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
  * dwDirectUnit): units = (image, channel). flags bit 0: read the kernel flipped.
  */
 function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flags: number): boolean {
-  const s = sizes(p);
-  const stride = slabFloats(p, p.O[1]!, 1) + up4(s.KK) + 16;
+  const stride = 4; // the forward needs no scratch
   const units = p.N * p.groups;
   const L = new Layout();
   const pp = L.reserve(NPARAMS);
@@ -312,7 +311,7 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
   const OH = p.O[1]!;
   const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
   const V = OH * WV;
-  if (s.cig === 1 && s.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots, V);
+  if (s.cig === 1 && s.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots);
   // rows of W_g per unit (a multiple of 4): enough units for every thread
   const blocks = Math.min(Math.ceil(s.R / 4), Math.max(1, Math.ceil((UNITS_PER_THREAD * slots) / p.groups)));
   const chunk = up4(Math.ceil(s.R / blocks));
@@ -347,9 +346,9 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
 }
 
 /** The depthwise stride-1 weight gradient: one unit per channel (assembly/conv.ts dwWeightUnit). */
-function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number, V: number): void {
+function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): void {
   const s = sizes(p);
-  const stride = slabFloats(p, p.O[1]!, 1) + up4(s.KK) + up4(V) + up4(s.KK);
+  const stride = up4(s.KK); // the per-tap sums
   const L = new Layout();
   const pp = L.reserve(NPARAMS);
   const px = L.reserve(x.length);
