@@ -30,7 +30,7 @@ function run(n: number, x: Float32Array, g: Float32Array | null, out: Float32Arr
   L.i32(pa, 6).set([px, py, pg, n, per, g ? 1 : 0]);
   L.f32(px, n).set(x);
   if (g) L.f32(pg, n).set(g);
-  parallel(JOB.relu, pa, Math.ceil(n / per), g ? 'reluBackward' : 'relu', slots);
+  parallel(JOB.relu, pa, Math.ceil(n / per), g ? 'reluBackward' : 'relu', slots, [out]);
   out.set(L.f32(py, n));
   return true;
 }

@@ -126,7 +126,7 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
   L.w.convPackForward(pp);
-  parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots);
+  parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots, [out]);
   out.set(L.f32(py, out.length));
 };
 
@@ -172,7 +172,7 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
   if (b) L.f32(pb, b.length).set(b);
   if (flipped) L.w.convPackFlipped(pp);
   else L.w.convPackForward(pp);
-  parallel(JOB.convDirect, pp, ng * nchunk, op, slots);
+  parallel(JOB.convDirect, pp, ng * nchunk, op, slots, [out]);
   out.set(L.f32(py, out.length));
   return true;
 }
@@ -204,7 +204,7 @@ function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Arra
   L.f32(px, x.length).set(x);
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
-  parallel(JOB.dwDirect, pp, units, op, slots);
+  parallel(JOB.dwDirect, pp, units, op, slots, [out]);
   out.set(L.f32(py, out.length));
   return true;
 }
@@ -258,7 +258,7 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
   L.w.convPackInput(pp);
-  parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots);
+  parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots, [out]);
   out.set(L.f32(px, out.length));
 };
 

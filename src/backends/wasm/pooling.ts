@@ -41,7 +41,7 @@ const maxPool: Kernel<PoolPlan> = (p, outs, ins) => {
   if (x.length >= 2 ** 31 || !L.commit()) return refMaxPool(p, outs, ins);
   L.i32(pa, 9).set([px, py, pi, H, W, OH, OW, per, p.planes]);
   L.f32(px, x.length).set(x);
-  parallel(JOB.maxPool2, pa, Math.ceil(p.planes / per), 'maxPool', slots);
+  parallel(JOB.maxPool2, pa, Math.ceil(p.planes / per), 'maxPool', slots, [y, idx]);
   y.set(L.f32(py, y.length));
   idx.set(L.i32(pi, idx.length));
 };
