@@ -118,7 +118,7 @@ function im2colPacked(xg: usize, r0: i32, r1: i32, p0: i32, p1: i32, dst: usize,
 // Forward B panels of positions [p0, p1) (all R rows), written panel by panel in destination
 // order: panel j holds positions p0+8j.. as R rows of 8 floats. Eight positions inside one output
 // row and inside the row's valid range are two vector loads (unit stride) or eight scalar ones;
-// the rest (row ends, padding) go lane by lane. dst must be zeroed.
+// the rest (row ends, padding) go lane by lane over a zeroed row. Every float of dst is written.
 function im2colPanels(xg: usize, p0: i32, p1: i32, dst: usize): void {
   const np = p1 - p0;
   const OHW = OH * OW;
@@ -157,7 +157,9 @@ function im2colPanels(xg: usize, p0: i32, p1: i32, dst: usize): void {
                 continue;
               }
             }
-            // lane by lane, with bounds
+            // lane by lane, with bounds (lanes in the padding, or past the end, stay zero)
+            v128.store(out, f32x4.splat(0));
+            v128.store(out, f32x4.splat(0), 16);
             let w = ow0, odd = od, ohh = oh;
             for (let l = 0; l < cnt; l++) {
               const id = odd * sd + offD, ih = ohh * sh + offH, iw = w * sw + offW;
@@ -242,10 +244,16 @@ export function convForwardUnit(p: usize, unit: i32, slot: i32): void {
   const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
   const yg = ptr(p, P_Y) + ((<usize>(n * Cout + gi * cog) * <usize>P + <usize>p0) << 2);
   const ap = ptr(p, P_APACK) + ((<usize>mpad * <usize>R * <usize>gi) << 2);
-  memory.fill(bp, 0, (<usize>R * <usize>npad) << 2);
   im2colPanels(xg, p0, p1, bp);
   const b = ptr(p, P_B);
-  fillRows(cbuf, npad, b == 0 ? 0 : b + (<usize>(gi * cog) << 2), cog, npad);
+  const bias = b == 0 ? 0 : b + (<usize>(gi * cog) << 2);
+  if (np == npad && mpad == cog) {
+    // whole tiles only: the product accumulates straight into y (rows P floats apart)
+    fillRows(yg, P, bias, cog, np);
+    gemmPanels(ap, bp, yg, P, 0, mpad >> 2, 0, npad >> 3, R, true);
+    return;
+  }
+  fillRows(cbuf, npad, bias, cog, npad);
   gemmPanels(ap, bp, cbuf, npad, 0, mpad >> 2, 0, npad >> 3, R, true);
   copyRect(cbuf, npad, yg, P, cog, np);
 }
