@@ -1,0 +1,91 @@
+// convkit: the reference backend, the wasm backend at 1 thread, and at its default thread count.
+// Thread control (`setNumThreads` / `getNumThreads`) is used when the build has it; otherwise the
+// wasm backend runs single-threaded and the column is labelled with 1 thread.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { CONVS } from '../workloads.mjs';
+import { convData, mnistParams, mnistBatch } from '../rand.mjs';
+
+/**
+ * Imports convkit's Node entry (`src/node/index.js`, which installs worker_threads for the wasm
+ * thread pool, as package.json's "node" export condition does) or, in builds without one, the
+ * browser-safe `src/index.js`.
+ */
+export async function loadConvkit(root, dist) {
+  const nodeEntry = `${root}/${dist}/src/node/index.js`;
+  return import(pathToFileURL(existsSync(nodeEntry) ? nodeEntry : `${root}/${dist}/src/index.js`).href);
+}
+
+/** The MNIST net as a convkit model, loaded with the shared deterministic parameters. */
+export function mnistNet(ck) {
+  const { nn } = ck;
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 32, 3), new nn.ReLU(), new nn.Conv2d(32, 64, 3), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(9216, 128), new nn.ReLU(), new nn.Linear(128, 10),
+  );
+  const p = mnistParams();
+  const src = [p.c1w, p.c1b, p.c2w, p.c2b, p.f1w, p.f1b, p.f2w, p.f2b];
+  const params = [...model.parameters()];
+  if (params.length !== src.length) throw new Error(`MNIST net: expected ${src.length} parameter tensors, got ${params.length}`);
+  params.forEach((t, i) => {
+    if (t.data.length !== src[i].length) throw new Error(`MNIST net: parameter ${i} has ${t.data.length} values, expected ${src[i].length}`);
+    t.data.set(src[i]);
+  });
+  return model;
+}
+
+/** One SGD training step (lr 0.01) of the MNIST net; returns the loss (read back into JS). */
+export function makeTrainStep(ck, model, batch) {
+  const { x, labels } = mnistBatch(batch);
+  const xt = ck.tensor(x, { shape: [batch, 1, 28, 28] });
+  const yt = ck.tensor(labels, { shape: [batch] });
+  const opt = new ck.optim.SGD(model.parameters(), { lr: 0.01 });
+  return () => {
+    opt.zeroGrad();
+    const loss = ck.crossEntropy(model.forward(xt), yt);
+    loss.backward();
+    opt.step();
+    return loss.item();
+  };
+}
+
+export async function create({ backend, threads, root, dist }) {
+  const ck = await loadConvkit(root, dist);
+  ck.setBackend(backend);
+  const hasThreads = typeof ck.setNumThreads === 'function';
+  if (backend === 'wasm' && threads === 1 && hasThreads) ck.setNumThreads(1);
+  const actual = backend !== 'wasm' ? 1 : typeof ck.getNumThreads === 'function' ? ck.getNumThreads() : 1;
+  const info = { backend: ck.getBackend?.() ?? backend, threads: actual, threadApi: hasThreads, dist };
+  if (typeof ck.threadingStatus === 'function') info.threading = ck.threadingStatus();
+  if (backend === 'wasm' && !hasThreads) info.note = 'setNumThreads not in this build: single-threaded wasm';
+
+  return {
+    info,
+    slow: () => backend === 'reference',
+    async prepare(cell, batch) {
+      if (cell.workload in CONVS) {
+        const c = CONVS[cell.workload];
+        const d = convData(cell.workload, batch);
+        const x = ck.tensor(d.x, { shape: [batch, c.cin, c.h, c.w] });
+        const w = ck.tensor(d.w, { shape: [c.cout, c.cin / c.groups, c.k, c.k] });
+        const opts = { stride: c.stride, padding: c.pad, groups: c.groups };
+        if (cell.mode === 'fwd') return { run: () => ck.conv2d(x, w, null, opts).data[0] };
+        // fwd+bwd: gradients of sum(conv2d(x, w)) w.r.t. input and weight, fresh leaves each call
+        return {
+          run: () => {
+            const xg = x.detach().requiresGrad_();
+            const wg = w.detach().requiresGrad_();
+            ck.sum(ck.conv2d(xg, wg, null, opts)).backward();
+            return xg.grad.data[0] + wg.grad.data[0];
+          },
+        };
+      }
+      const model = mnistNet(ck);
+      if (cell.mode === 'train') return { run: makeTrainStep(ck, model, batch) };
+      const { x } = mnistBatch(batch);
+      const xt = ck.tensor(x, { shape: [batch, 1, 28, 28] });
+      model.eval();
+      return { run: () => ck.noGrad(() => model.forward(xt)).data[0] };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Timing protocol of one cell (run inside a system's child process).
+//  - warm-up: 2 calls (1 when a call takes > 1 s): JIT tiers, wasm compilation, arena growth,
+//    thread-pool start-up and ORT's first-run allocations all happen before the clock starts;
+//  - timed calls until 10 reps or 3 s have elapsed, whichever comes first, never fewer than 3
+//    (--quick: until 5 reps or 1 s, at least 3); each `run()` reads the outputs back into JS
+//    (dataSync / await data() / typed array), so lazy or asynchronous backends are fully counted;
+//  - the median is reported (robust against the odd GC pause or scheduler hiccup).
+// Systems flagged slow for a cell first time one call at batch 1 and shrink the batch (a power of
+// two) so that one call fits the per-call budget; throughput is then per image at that batch.
+import { nominalBatch, cellFlops } from './workloads.mjs';
+
+export const PROTOCOL = {
+  full: { warmup: 2, minReps: 3, targetReps: 10, targetSeconds: 3, callBudgetSeconds: 1.5 },
+  quick: { warmup: 1, minReps: 3, targetReps: 5, targetSeconds: 1, callBudgetSeconds: 0.4 },
+};
+
+const now = () => performance.now();
+
+async function timeOnce(run) {
+  const t0 = now();
+  await run();
+  return now() - t0;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Largest power of two ≤ x, clamped to [1, max]. */
+const pow2Floor = (x, max) => Math.max(1, Math.min(max, 2 ** Math.floor(Math.log2(Math.max(1, x)))));
+
+/**
+ * Measures one cell with `peer.prepare(cell, batch)` → `{ run, note? }` (prepare throws for a
+ * cell the system cannot do; the message becomes the cell's text).
+ */
+export async function measureCell(peer, cell, quick, timeoutMs = Infinity) {
+  const p = quick ? PROTOCOL.quick : PROTOCOL.full;
+  const nominal = nominalBatch(cell);
+  let batch = nominal;
+  const notes = [];
+  let probe = null;
+  if (nominal > 1 && peer.slow?.(cell)) {
+    probe = await peer.prepare(cell, 1);
+    await probe.run(); // compile / JIT at batch 1
+    const probeMs = await timeOnce(probe.run);
+    batch = pow2Floor(p.callBudgetSeconds / (probeMs / 1000), nominal);
+    // so slow that even minReps calls at batch 1 would not fit the cell's time limit: report the
+    // one warmed call already timed (flagged) rather than a bare "timeout"
+    if (batch === 1 && probeMs * (p.minReps + 2) > 0.8 * timeoutMs) {
+      return finish(cell, 1, nominal, [probeMs], 1, [`batch 1 (not ${nominal}), 1 timed call: ${(probeMs / 1000).toFixed(0)} s per call, too slow for ${p.minReps} within the ${Math.round(timeoutMs / 1000)} s cell limit`]);
+    }
+  }
+  // at batch 1 the probe's two calls were the warm-up: reuse it rather than pay them twice
+  const reuse = probe && batch === 1;
+  const { run, note } = reuse ? probe : await peer.prepare(cell, batch);
+  if (note) notes.push(note);
+  let warm = 2;
+  if (!reuse) {
+    const first = await timeOnce(run);
+    warm = first > 1000 ? 1 : p.warmup;
+    for (let i = 1; i < warm; i++) await run();
+  }
+  const times = [];
+  const start = now();
+  while (times.length < p.minReps || (times.length < p.targetReps && now() - start < p.targetSeconds * 1000)) {
+    times.push(await timeOnce(run));
+  }
+  // fewer than targetReps within targetSeconds is the protocol, not a deviation: only a reduced
+  // batch is flagged (with its repetitions, since such calls are the slow ones)
+  if (batch !== nominal) notes.push(`batch ${batch} (not ${nominal}), ${times.length} reps`);
+  return finish(cell, batch, nominal, times, warm, notes);
+}
+
+function finish(cell, batch, nominal, times, warm, notes) {
+  const ms = median(times);
+  // the fastest call is kept too (results.json only): with a noisy peer (ort-web 2T on 2 cores)
+  // min vs median tells scheduling jitter from steady speed
+  const res = { workload: cell.workload, mode: cell.mode, batch, nominalBatch: nominal, reps: times.length, warmup: warm, ms, minMs: Math.min(...times) };
+  if (cell.mode === 'fwd' || cell.mode === 'fwdbwd' || cell.mode === 'train') res.gflops = cellFlops(cell, batch) / (ms / 1000) / 1e9;
+  if (cell.mode === 'train' || cell.mode === 'infer') res.imagesPerSec = batch / (ms / 1000);
+  if (notes.length) res.note = notes.join('; ');
+  return res;
+}
