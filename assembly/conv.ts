@@ -527,11 +527,17 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
   return h < 0 ? 0 : h < O ? h : O;
 }
 
-// Forward unit (n, c): y[n][c] = b[c] + Σ_k w[c][k]·x shifted by tap k; P_FLAGS bit 0: the kernel
-// is read flipped (k → KK-1-k), for the input gradient.
+// Forward: y[n][c] = b[c] + Σ_k w[c][k]·x shifted by tap k; P_FLAGS bit 0: the kernel is read
+// flipped (k → KK-1-k), for the input gradient.
 export function dwDirectUnit(p: usize, unit: i32, slot: i32): void {
   readGeo(p);
-  const c = unit % G, n = unit / G;
+  // a unit is CHUNK consecutive (image, channel) planes: planes are small, units should not be
+  const per = prm(p, P_CHUNK);
+  const q0 = unit * per, q1 = q0 + per < N * G ? q0 + per : N * G;
+  for (let q = q0; q < q1; q++) dwPlane(p, q % G, q / G);
+}
+
+function dwPlane(p: usize, c: i32, n: i32): void {
   const flip = (prm(p, P_FLAGS) & 1) != 0;
   const wc = ptr(p, P_W) + ((<usize>c * <usize>KK) << 2);
   const b = ptr(p, P_B);

@@ -179,11 +179,14 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
 
 /**
  * Depthwise stride-1 conv (one input and one output channel per group; assembly/conv.ts
- * dwDirectUnit): units = (image, channel). flags bit 0: read the kernel flipped.
+ * dwDirectUnit): units = blocks of (image, channel) planes. flags bit 0: read the kernel flipped.
  */
 function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flags: number): boolean {
   const stride = 4; // the forward needs no scratch
-  const units = p.N * p.groups;
+  const planes = p.N * p.groups;
+  // (image, channel) planes per unit: a few units per thread, not one per plane
+  const per = Math.ceil(planes / Math.min(planes, UNITS_PER_THREAD * slots));
+  const units = Math.ceil(planes / per);
   const L = new Layout();
   const pp = L.reserve(NPARAMS);
   const px = L.reserve(x.length);
@@ -201,6 +204,7 @@ function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Arra
   prm[P.SCR] = scr;
   prm[P.SCRSTRIDE] = stride * 4;
   prm[P.FLAGS] = flags;
+  prm[P.CHUNK] = per;
   L.f32(px, x.length).set(x);
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
