@@ -12,7 +12,7 @@ import { addInto, copyRect, fillRows, gemmPanels, madd, packA, packB } from './g
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
 const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
-const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31, P_FLAGS = 32;
+const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31, P_FLAGS = 32, P_QROWS = 33;
 
 @inline function prm(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -181,9 +181,10 @@ function im2colPanels(xg: usize, p0: i32, p1: i32, dst: usize): void {
   }
 }
 
-// The adjoint of im2col for rows [r0, r1) (col row-major with ldc floats, row r at r - r0):
+// The adjoint of im2col for rows [r0, r1) and output rows q = od·OH + oh in [q0, q1) (col
+// row-major with ldc floats, row r at r - r0, position q·OW + ow at (q - q0)·OW + ow):
 // x[ci, od*sd-pd+kd*dd, ...] += col[r, (od,oh,ow)] over the in-bounds entries.
-function col2im(col: usize, ldc: i32, r0: i32, r1: i32, xg: usize): void {
+function col2im(col: usize, ldc: i32, r0: i32, r1: i32, xg: usize, q0: i32, q1: i32): void {
   for (let r = r0; r < r1; r++) {
     const ci = r / KK;
     let t = r - ci * KK;
@@ -202,9 +203,11 @@ function col2im(col: usize, ldc: i32, r0: i32, r1: i32, xg: usize): void {
     for (let od = d0; od < d1; od++) {
       const id = od * sd + offD;
       for (let oh = h0; oh < h1; oh++) {
+        const q = od * OH + oh;
+        if (q < q0 || q >= q1) continue;
         const ih = oh * sh + offH;
         const dst = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW + <usize>(w0 * sw + offW)) << 2);
-        const src = rowOff + (((<usize>od * <usize>OH + <usize>oh) * <usize>OW + <usize>w0) << 2);
+        const src = rowOff + (((<usize>(q - q0)) * <usize>OW + <usize>w0) << 2);
         if (sw == 1) {
           addInto(dst, src, n);
         } else {
@@ -283,19 +286,27 @@ export function convInputUnit(p: usize, unit: i32, slot: i32): void {
   const c = unit % nchunk, ng = unit / nchunk;
   const gi = ng % G, n = ng / G;
   const c0 = c * chunk, c1 = c0 + chunk < cig ? c0 + chunk : cig;
-  const rows = (c1 - c0) * KK, mpad = up4(rows), npad = up8(P);
+  const rows = (c1 - c0) * KK, mpad = up4(rows);
+  // output rows per block: col (the block's rows × positions) stays in cache between the product
+  // and the scatter; blocks run in order, so their overlapping scatters need no care
+  const qrows = prm(p, P_QROWS), Q = OD * OH;
+  const bmax = up8(qrows * OW);
   const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
   const bp = scr;
-  const col = bp + ((<usize>cog * <usize>npad) << 2);
+  const col = bp + ((<usize>cog * <usize>bmax) << 2);
   const gg = ptr(p, P_X) + ((<usize>(n * Cout + gi * cog) * <usize>P) << 2);
   const xg = ptr(p, P_Y) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
   const ap = ptr(p, P_APACK) + ((<usize>up4(chunk * KK) * <usize>cog * <usize>(gi * nchunk + c)) << 2);
-  packB(gg, P, 1, cog, P, bp, 0, npad >> 3);
-  gemmPanels(ap, bp, col, npad, 0, mpad >> 2, 0, npad >> 3, cog, false);
   const b = ptr(p, P_B);
   const xc = xg + ((<usize>c0 * <usize>Lsz) << 2);
   fillRows(xc, Lsz, b == 0 ? 0 : b + (<usize>(gi * cig + c0) << 2), c1 - c0, Lsz);
-  col2im(col, npad, c0 * KK, c1 * KK, xg);
+  for (let q0 = 0; q0 < Q; q0 += qrows) {
+    const q1 = q0 + qrows < Q ? q0 + qrows : Q;
+    const np = (q1 - q0) * OW, npad = up8(np);
+    packB(gg + ((<usize>(q0 * OW)) << 2), P, 1, cog, np, bp, 0, npad >> 3);
+    gemmPanels(ap, bp, col, npad, 0, mpad >> 2, 0, npad >> 3, cog, false);
+    col2im(col, npad, c0 * KK, c1 * KK, xg, q0, q1);
+  }
 }
 
 // Weight-gradient packing unit (n, gi): A panels of g_ng (cog × P) at GPACK, stride up4(cog)·P.

@@ -26,8 +26,8 @@ const refConvTranspose: Kernel<ConvPlan> = convKernels.convTranspose;
 const refConvWeightGrad: Kernel<ConvPlan> = convKernels.convWeightGrad;
 
 /** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
-const NPARAMS = 33;
-const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31, FLAGS: 32 } as const;
+const NPARAMS = 34;
+const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31, FLAGS: 32, QROWS: 33 } as const;
 
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
@@ -235,7 +235,11 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   const split = Math.min(s.cig, Math.ceil((UNITS_PER_THREAD * slots) / ng));
   const chunk = Math.ceil(s.cig / split);
   const nchunk = Math.ceil(s.cig / chunk);
-  const stride = s.cog * up8(s.P) + up4(chunk * s.KK) * up8(s.P);
+  // output rows per col2im block: about 512 positions
+  const OW = p.O[2]!;
+  const qrows = Math.max(1, Math.floor(512 / OW));
+  const bmax = up8(qrows * OW);
+  const stride = s.cog * bmax + up4(chunk * s.KK) * bmax;
   const apackSize = p.groups * nchunk * up4(chunk * s.KK) * s.cog;
   if (!fitsI32(out.length, g.length, apackSize, stride * slots, ng * nchunk)) return refConvTranspose(p, outs, ins);
   const L = new Layout();
@@ -258,6 +262,7 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   prm[P.SCRSTRIDE] = stride * 4;
   prm[P.CHUNK] = chunk;
   prm[P.NCHUNK] = nchunk;
+  prm[P.QROWS] = qrows;
   L.f32(pg, g.length).set(g);
   L.f32(pw, w.length).set(w);
   if (b) L.f32(pb, b.length).set(b);
