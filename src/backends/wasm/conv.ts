@@ -271,8 +271,8 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   out.set(L.f32(px, out.length));
 };
 
-/** Rows of W_g per weight-gradient unit (a multiple of 8: whole B panels). */
-const WG_ROWS = 16;
+/** Rows of W_g per weight-gradient unit (a multiple of 8: whole B panels); each unit streams the packed g of every image once, so fewer, wider units read it fewer times. */
+const WG_ROWS = 32;
 
 /** dw = convWeightGrad(x, g): the weight gradient of conv, summed over the batch. */
 const convWeightGrad: Kernel<ConvPlan> = (p, outs, ins) => {
