@@ -87,12 +87,14 @@ describe('convkit CLI', () => {
     assert.match(d.stderr, /missing\.safetensors/);
   });
 
+  /** The per-epoch losses and accuracy of a run directory (timings excluded). */
+  const metrics = (d: string): string[] =>
+    readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+      const { trainLoss, testLoss, testAccuracy } = JSON.parse(l) as Record<string, number>;
+      return JSON.stringify([trainLoss, testLoss, testAccuracy]);
+    });
+
   it('is deterministic for a given seed', () => {
-    const metrics = (d: string): string[] =>
-      readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
-        const { trainLoss, testLoss, testAccuracy } = JSON.parse(l) as Record<string, number>;
-        return JSON.stringify([trainLoss, testLoss, testAccuracy]);
-      });
     for (const d of ['det1', 'det2']) assert.equal(run('train', '--limit', '320', '--epochs', '2', '--seed', '7', '--out', join(dir, d)).status, 0);
     assert.deepEqual(metrics(join(dir, 'det1')), metrics(join(dir, 'det2')));
   });
@@ -101,6 +103,19 @@ describe('convkit CLI', () => {
     const r = run('train', '--limit', '320', '--epochs', '1', '--backend', 'wasm', '--out', join(dir, 'wasm'));
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /seed 0, wasm backend/);
+  });
+
+  it('--threads N sets the wasm thread count; 1 and 2 threads give the same metrics; 0 is a typed error', () => {
+    const one = run('train', '--limit', '320', '--epochs', '1', '--threads', '1', '--out', join(dir, 't1'));
+    const two = run('train', '--limit', '320', '--epochs', '1', '--threads', '2', '--out', join(dir, 't2'));
+    assert.equal(one.status, 0, one.stderr);
+    assert.equal(two.status, 0, two.stderr);
+    assert.match(one.stdout, /wasm backend, 1 thread\n/);
+    assert.match(two.stdout, /wasm backend, 2 threads\n/);
+    assert.deepEqual(metrics(join(dir, 't1')), metrics(join(dir, 't2')));
+    const bad = run('train', '--limit', '32', '--epochs', '1', '--threads', '0', '--out', join(dir, 't0'));
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /setNumThreads/);
   });
 
   it('--diagnostics reports gradient norms and dead units; a non-finite loss stops with the layer', () => {
