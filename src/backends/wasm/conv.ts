@@ -5,13 +5,13 @@
  *                   panels, then the 4×8 register-blocked GEMM against the packed weights
  *   convTranspose   (the input gradient) units = (image, group, block of input channels):
  *                   col = W_gᵀ·g by GEMM, then col2im into the block's channels
- *   convWeightGrad  g is packed per (image, group) first; units = (group, block of 16 rows of W_g),
+ *   convWeightGrad  g is packed per (image, group) first; units = (group, block of 32 rows of W_g),
  *                   each summing its rows' products over the batch in image order
- * Stride-1 1-d/2-d convolutions skip im2col (assembly/conv.ts "without im2col"): the forward reads
- * the padded input in place through a table of offsets, the input gradient is that same forward
- * conv of g with the flipped, transposed kernel, and the weight gradient reads the padded input as
- * A in place. Every unit writes its own part of the output, so the result is the same for any
- * thread count.
+ * Stride-1 1-d/2-d convolutions skip im2col (assembly/conv.ts "without im2col"): the forward packs
+ * GEMM panels straight from a padded slab of the input, the input gradient is that same forward
+ * conv of g with the flipped, transposed kernel, and the weight gradient packs the slab's rows as
+ * A; depthwise convs have their own kernels. Every unit writes its own part of the output, so the
+ * result is the same for any thread count. `launch` lays out and runs every call.
  * float32 only; other dtypes run the reference kernels. Products accumulate in float32 (the
  * reference, in float64).
  */
@@ -20,6 +20,7 @@ import type { ConvPlan } from '../../ops/conv_ops.js';
 import { convKernels } from '../reference/conv.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB, Layout } from './runtime.js';
+import type { WasmExports } from './runtime.js';
 
 const refConv: Kernel<ConvPlan> = convKernels.conv;
 const refConvTranspose: Kernel<ConvPlan> = convKernels.convTranspose;
@@ -81,6 +82,58 @@ function slabFloats(p: ConvPlan, rows: number, ch: number): number {
 /** Units wanted per thread, so uneven units still balance. */
 const UNITS_PER_THREAD = 4;
 
+type Slot = (typeof P)[keyof typeof P];
+
+/** One call of the module: what goes where in the parameter block and the arena. */
+interface Launch {
+  /** Arrays copied in, each at the pointer in its slot (undefined: pointer 0, e.g. no bias). */
+  inputs: [Slot, Float32Array | undefined][];
+  /** The result, read back from the region whose pointer is in its slot. */
+  output: [Slot, Float32Array];
+  /** Work regions (packed operands) and their sizes in floats. */
+  regions?: [Slot, number][];
+  /** Scratch floats per thread slot. */
+  scratch: number;
+  slots: number;
+  /** Other parameter entries (CHUNK, NCHUNK, FLAGS, QROWS). */
+  fields?: [Slot, number][];
+  /** Units of the largest job (must fit the module's i32 indexing). */
+  units: number;
+  /** Runs the packing and the jobs; `pp` is the parameter block. */
+  run(w: WasmExports, pp: number): void;
+}
+
+/**
+ * Lays out a call (parameter block, inputs, output, regions, per-thread scratch), copies the inputs
+ * in, runs it and copies the output out. False when the sizes do not fit wasm32 or memory cannot
+ * grow: the caller then runs the reference kernel.
+ */
+function launch(p: ConvPlan, c: Launch): boolean {
+  const regions = c.regions ?? [];
+  const sizes = [...c.inputs.map(([, d]) => d?.length ?? 0), c.output[1].length, ...regions.map(([, n]) => n), c.scratch * c.slots, c.units];
+  if (!fitsI32(...sizes)) return false;
+  const L = new Layout();
+  const pp = L.reserve(NPARAMS);
+  const at = new Map<Slot, number>();
+  for (const [slot, d] of c.inputs) at.set(slot, d ? L.reserve(d.length) : 0);
+  at.set(c.output[0], L.reserve(c.output[1].length));
+  for (const [slot, n] of regions) at.set(slot, L.reserve(n));
+  const scr = L.reserve(c.scratch * c.slots);
+  if (!L.commit()) return false;
+  const prm = L.i32(pp, NPARAMS);
+  prm.fill(0);
+  prm.set(geometry(p));
+  for (const [slot, ptr] of at) prm[slot] = ptr;
+  prm[P.SCR] = scr;
+  prm[P.SCRSTRIDE] = c.scratch * 4;
+  for (const [slot, v] of c.fields ?? []) prm[slot] = v;
+  for (const [slot, d] of c.inputs) if (d) L.f32(at.get(slot)!, d.length).set(d);
+  c.run(L.w, pp);
+  const [slot, out] = c.output;
+  out.set(L.f32(at.get(slot)!, out.length));
+  return true;
+}
+
 const conv: Kernel<ConvPlan> = (p, outs, ins) => {
   const [x, w, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
   const out = outs[0] as Float32Array;
@@ -99,35 +152,20 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
   if (perImage > 1) chunk = Math.min(chunk, Math.max(8, up8(Math.ceil(s.P / perImage))));
   chunk = Math.min(chunk, up8(s.P));
   const nchunk = Math.ceil(s.P / chunk);
-  const stride = s.R * chunk + up4(s.cog) * chunk;
-  const apackSize = p.groups * up4(s.cog) * s.R;
-  if (!fitsI32(x.length, out.length, apackSize, stride * slots, ng * nchunk)) return refConv(p, outs, ins);
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pw = L.reserve(w.length);
-  const pb = b ? L.reserve(b.length) : 0;
-  const py = L.reserve(out.length);
-  const pa = L.reserve(apackSize);
-  const scr = L.reserve(stride * slots);
-  if (!L.commit()) return refConv(p, outs, ins);
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = px;
-  prm[P.W] = pw;
-  prm[P.B] = pb;
-  prm[P.Y] = py;
-  prm[P.APACK] = pa;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  prm[P.CHUNK] = chunk;
-  prm[P.NCHUNK] = nchunk;
-  L.f32(px, x.length).set(x);
-  L.f32(pw, w.length).set(w);
-  if (b) L.f32(pb, b.length).set(b);
-  L.w.convPackForward(pp);
-  parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots, [out]);
-  out.set(L.f32(py, out.length));
+  const ok = launch(p, {
+    inputs: [[P.X, x], [P.W, w], [P.B, b]],
+    output: [P.Y, out],
+    regions: [[P.APACK, p.groups * up4(s.cog) * s.R]],
+    scratch: s.R * chunk + up4(s.cog) * chunk,
+    slots,
+    fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
+    units: ng * nchunk,
+    run(m, pp) {
+      m.convPackForward(pp);
+      parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots, [out]);
+    },
+  });
+  if (!ok) refConv(p, outs, ins);
 };
 
 /**
@@ -145,36 +183,20 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
   const perImage = Math.ceil((UNITS_PER_THREAD * slots) / ng);
   if (perImage > 1) rows = Math.max(1, Math.min(rows, Math.ceil(OH / perImage)));
   const nchunk = Math.ceil(OH / rows);
-  const stride = slabFloats(p, rows, s.cig) + up4(s.R) + (up4(s.cog) + s.R) * up8(rows * WV);
-  const apackSize = p.groups * up4(s.cog) * s.R;
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pw = L.reserve(w.length);
-  const pb = b ? L.reserve(b.length) : 0;
-  const py = L.reserve(out.length);
-  const pa = L.reserve(apackSize);
-  const scr = L.reserve(stride * slots);
-  if (!fitsI32(x.length, out.length, apackSize, stride * slots, ng * nchunk) || !L.commit()) return false;
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = px;
-  prm[P.W] = pw;
-  prm[P.B] = pb;
-  prm[P.Y] = py;
-  prm[P.APACK] = pa;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  prm[P.CHUNK] = rows;
-  prm[P.NCHUNK] = nchunk;
-  L.f32(px, x.length).set(x);
-  L.f32(pw, w.length).set(w);
-  if (b) L.f32(pb, b.length).set(b);
-  if (flipped) L.w.convPackFlipped(pp);
-  else L.w.convPackForward(pp);
-  parallel(JOB.convDirect, pp, ng * nchunk, op, slots, [out]);
-  out.set(L.f32(py, out.length));
-  return true;
+  return launch(p, {
+    inputs: [[P.X, x], [P.W, w], [P.B, b]],
+    output: [P.Y, out],
+    regions: [[P.APACK, p.groups * up4(s.cog) * s.R]],
+    scratch: slabFloats(p, rows, s.cig) + up4(s.R) + (up4(s.cog) + s.R) * up8(rows * WV),
+    slots,
+    fields: [[P.CHUNK, rows], [P.NCHUNK, nchunk]],
+    units: ng * nchunk,
+    run(m, pp) {
+      if (flipped) m.convPackFlipped(pp);
+      else m.convPackForward(pp);
+      parallel(JOB.convDirect, pp, ng * nchunk, op, slots, [out]);
+    },
+  });
 }
 
 /**
@@ -182,35 +204,19 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
  * dwDirectUnit): units = blocks of (image, channel) planes. flags bit 0: read the kernel flipped.
  */
 function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flags: number): boolean {
-  const stride = 4; // the forward needs no scratch
   const planes = p.N * p.groups;
   // (image, channel) planes per unit: a few units per thread, not one per plane
   const per = Math.ceil(planes / Math.min(planes, UNITS_PER_THREAD * slots));
   const units = Math.ceil(planes / per);
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pw = L.reserve(w.length);
-  const pb = b ? L.reserve(b.length) : 0;
-  const py = L.reserve(out.length);
-  const scr = L.reserve(stride * slots);
-  if (!fitsI32(x.length, out.length, stride * slots, units) || !L.commit()) return false;
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = px;
-  prm[P.W] = pw;
-  prm[P.B] = pb;
-  prm[P.Y] = py;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  prm[P.FLAGS] = flags;
-  prm[P.CHUNK] = per;
-  L.f32(px, x.length).set(x);
-  L.f32(pw, w.length).set(w);
-  if (b) L.f32(pb, b.length).set(b);
-  parallel(JOB.dwDirect, pp, units, op, slots, [out]);
-  out.set(L.f32(py, out.length));
-  return true;
+  return launch(p, {
+    inputs: [[P.X, x], [P.W, w], [P.B, b]],
+    output: [P.Y, out],
+    scratch: 0,
+    slots,
+    fields: [[P.FLAGS, flags], [P.CHUNK, per]],
+    units,
+    run: (_m, pp) => parallel(JOB.dwDirect, pp, units, op, slots, [out]),
+  });
 }
 
 /** x = convTranspose(g, w) + b: the input gradient of conv, and the transposed convolution. */
@@ -239,36 +245,20 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   const OW = p.O[2]!;
   const qrows = Math.max(1, Math.floor(512 / OW));
   const bmax = up8(qrows * OW);
-  const stride = s.cog * bmax + up4(chunk * s.KK) * bmax;
-  const apackSize = p.groups * nchunk * up4(chunk * s.KK) * s.cog;
-  if (!fitsI32(out.length, g.length, apackSize, stride * slots, ng * nchunk)) return refConvTranspose(p, outs, ins);
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const pg = L.reserve(g.length);
-  const pw = L.reserve(w.length);
-  const pb = b ? L.reserve(b.length) : 0;
-  const px = L.reserve(out.length);
-  const pa = L.reserve(apackSize);
-  const scr = L.reserve(stride * slots);
-  if (!L.commit()) return refConvTranspose(p, outs, ins);
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = pg;
-  prm[P.W] = pw;
-  prm[P.B] = pb;
-  prm[P.Y] = px;
-  prm[P.APACK] = pa;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  prm[P.CHUNK] = chunk;
-  prm[P.NCHUNK] = nchunk;
-  prm[P.QROWS] = qrows;
-  L.f32(pg, g.length).set(g);
-  L.f32(pw, w.length).set(w);
-  if (b) L.f32(pb, b.length).set(b);
-  L.w.convPackInput(pp);
-  parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots, [out]);
-  out.set(L.f32(px, out.length));
+  const ok = launch(p, {
+    inputs: [[P.X, g], [P.W, w], [P.B, b]],
+    output: [P.Y, out],
+    regions: [[P.APACK, p.groups * nchunk * up4(chunk * s.KK) * s.cog]],
+    scratch: s.cog * bmax + up4(chunk * s.KK) * bmax,
+    slots,
+    fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk], [P.QROWS, qrows]],
+    units: ng * nchunk,
+    run(m, pp) {
+      m.convPackInput(pp);
+      parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots, [out]);
+    },
+  });
+  if (!ok) refConvTranspose(p, outs, ins);
 };
 
 /** Rows of W_g per weight-gradient unit (a multiple of 8: whole B panels); each unit streams the packed g of every image once, so fewer, wider units read it fewer times. */
@@ -282,100 +272,66 @@ const convWeightGrad: Kernel<ConvPlan> = (p, outs, ins) => {
   if (out.length === 0) return;
   const s = sizes(p);
   const slots = slotCount(macs(p, s));
-  if (direct(p)) return directWeightGrad(p, x, g, out, slots);
-  const chunk = WG_ROWS;
-  const nchunk = Math.ceil(s.R / chunk);
-  const stride = s.P * chunk + 2 * up4(s.cog) * chunk;
-  const gpackSize = p.N * p.groups * up4(s.cog) * s.P;
-  if (!fitsI32(out.length, g.length, x.length, gpackSize, stride * slots, p.groups * nchunk)) return refConvWeightGrad(p, outs, ins);
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pg = L.reserve(g.length);
-  const pdw = L.reserve(out.length);
-  const pgp = L.reserve(gpackSize);
-  const scr = L.reserve(stride * slots);
-  if (!L.commit()) return refConvWeightGrad(p, outs, ins);
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = px;
-  prm[P.W] = pdw;
-  prm[P.B] = 0;
-  prm[P.Y] = pg;
-  prm[P.GPACK] = pgp;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  prm[P.CHUNK] = chunk;
-  prm[P.NCHUNK] = nchunk;
-  L.f32(px, x.length).set(x);
-  L.f32(pg, g.length).set(g);
-  parallel(JOB.convPackGrad, pp, p.N * p.groups, 'convWeightGrad', slots);
-  parallel(JOB.convWeight, pp, p.groups * nchunk, 'convWeightGrad', slots);
-  out.set(L.f32(pdw, out.length));
+  const ok = direct(p) ? directWeightGrad(p, x, g, out, slots) : im2colWeightGrad(p, x, g, out, slots);
+  if (!ok) refConvWeightGrad(p, outs, ins);
 };
 
-/** The stride-1 weight gradient without im2col (assembly/conv.ts convWeightDirectUnit). */
-function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): void {
+/** The weight gradient through im2col (assembly/conv.ts convWeightUnit); dw lives in the W slot. */
+function im2colWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): boolean {
   const s = sizes(p);
-  const OH = p.O[1]!;
-  const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
-  const V = OH * WV;
+  const chunk = WG_ROWS;
+  const nchunk = Math.ceil(s.R / chunk);
+  return launch(p, {
+    inputs: [[P.X, x], [P.Y, g]],
+    output: [P.W, out],
+    regions: [[P.GPACK, p.N * p.groups * up4(s.cog) * s.P]],
+    scratch: s.P * chunk + 2 * up4(s.cog) * chunk,
+    slots,
+    fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
+    units: Math.max(p.N, nchunk) * p.groups,
+    run(_m, pp) {
+      parallel(JOB.convPackGrad, pp, p.N * p.groups, 'convWeightGrad', slots);
+      parallel(JOB.convWeight, pp, p.groups * nchunk, 'convWeightGrad', slots);
+    },
+  });
+}
+
+/** The stride-1 weight gradient without im2col (assembly/conv.ts convWeightDirectUnit). */
+function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): boolean {
+  const s = sizes(p);
   if (s.cig === 1 && s.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots);
+  const OH = p.O[1]!;
+  const V = OH * (p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!);
   // rows of W_g per unit (a multiple of 4): enough units for every thread
   const blocks = Math.min(Math.ceil(s.R / 4), Math.max(1, Math.ceil((UNITS_PER_THREAD * slots) / p.groups)));
   const chunk = up4(Math.ceil(s.R / blocks));
   const nchunk = Math.ceil(s.R / chunk);
   const chMax = Math.min(s.cig, Math.ceil(chunk / s.KK) + 1);
-  const stride = slabFloats(p, OH, chMax) + up4(chunk) + 2 * up4(chunk) * up8(s.cog) + up4(chunk) * V;
-  const gpackSize = p.N * p.groups * up8(s.cog) * V;
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pg = L.reserve(g.length);
-  const pdw = L.reserve(out.length);
-  const pgp = L.reserve(gpackSize);
-  const scr = L.reserve(stride * slots);
-  if (!fitsI32(x.length, g.length, gpackSize, stride * slots) || !L.commit()) return refConvWeightGrad(p, [out], [x, g]);
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = px;
-  prm[P.W] = pdw;
-  prm[P.B] = 0;
-  prm[P.Y] = pg;
-  prm[P.GPACK] = pgp;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  prm[P.CHUNK] = chunk;
-  prm[P.NCHUNK] = nchunk;
-  L.f32(px, x.length).set(x);
-  L.f32(pg, g.length).set(g);
-  parallel(JOB.convPackGradDirect, pp, p.N * p.groups, 'convWeightGrad', slots);
-  parallel(JOB.convWeightDirect, pp, p.groups * nchunk, 'convWeightGrad', slots);
-  out.set(L.f32(pdw, out.length));
+  return launch(p, {
+    inputs: [[P.X, x], [P.Y, g]],
+    output: [P.W, out],
+    regions: [[P.GPACK, p.N * p.groups * up8(s.cog) * V]],
+    scratch: slabFloats(p, OH, chMax) + up4(chunk) + 2 * up4(chunk) * up8(s.cog) + up4(chunk) * V,
+    slots,
+    fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
+    units: Math.max(p.N, nchunk) * p.groups,
+    run(_m, pp) {
+      parallel(JOB.convPackGradDirect, pp, p.N * p.groups, 'convWeightGrad', slots);
+      parallel(JOB.convWeightDirect, pp, p.groups * nchunk, 'convWeightGrad', slots);
+    },
+  });
 }
 
 /** The depthwise stride-1 weight gradient: one unit per channel (assembly/conv.ts dwWeightUnit). */
-function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): void {
-  const s = sizes(p);
-  const stride = up4(s.KK); // the per-tap sums
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const px = L.reserve(x.length);
-  const pg = L.reserve(g.length);
-  const pdw = L.reserve(out.length);
-  const scr = L.reserve(stride * slots);
-  if (!fitsI32(x.length, g.length, stride * slots) || !L.commit()) return refConvWeightGrad(p, [out], [x, g]);
-  const prm = L.i32(pp, NPARAMS);
-  prm.set(geometry(p));
-  prm[P.X] = px;
-  prm[P.W] = pdw;
-  prm[P.Y] = pg;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = stride * 4;
-  L.f32(px, x.length).set(x);
-  L.f32(pg, g.length).set(g);
-  parallel(JOB.dwWeight, pp, p.groups, 'convWeightGrad', slots);
-  out.set(L.f32(pdw, out.length));
+function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): boolean {
+  return launch(p, {
+    inputs: [[P.X, x], [P.Y, g]],
+    output: [P.W, out],
+    scratch: up4(sizes(p).KK), // the per-tap sums
+    slots,
+    units: p.groups,
+    run: (_m, pp) => parallel(JOB.dwWeight, pp, p.groups, 'convWeightGrad', slots),
+  });
 }
 
 export const wasmConvKernels = { conv, convTranspose, convWeightGrad };
