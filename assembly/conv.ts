@@ -60,56 +60,47 @@ function readGeo(p: usize): void {
   Lsz = LD * LH * LW;
 }
 
-// Writes the im2col entries (r, p) of rows [r0, r1) and positions [p0, p1) of image-group xg
-// into a zeroed packed buffer: entry (r, p) goes to dst + (((r-r0)>>a)·S + ((p-p0)>>b)·T + ...).
-// Two layouts: `byPos` (forward B panels: panels of 8 positions, k = row) and transposed (weight
-// gradient B panels: panels of 8 rows, k = position).
-function im2colPacked(xg: usize, r0: i32, r1: i32, p0: i32, p1: i32, dst: usize, byPos: bool): void {
-  const OHW = OH * OW;
-  const nr = r1 - r0, np = p1 - p0;
-  const Kf = byPos ? nr : np; // k-extent of a panel
+// Row r = (ci, kd, kh, kw) of the im2col matrix: its input channel, the input offsets of its tap
+// (k·dilation − pad per dimension) and, per dimension, the output range whose taps land inside the
+// input — in globals, read right after the call (AssemblyScript returns one value).
+let rCi: i32 = 0, rOffD: i32 = 0, rOffH: i32 = 0, rOffW: i32 = 0;
+let rD0: i32 = 0, rD1: i32 = 0, rH0: i32 = 0, rH1: i32 = 0, rW0: i32 = 0, rW1: i32 = 0;
+
+function decodeRow(r: i32): void {
+  rCi = r / KK;
+  let t = r - rCi * KK;
+  const kd = t / (KH * KW);
+  t -= kd * KH * KW;
+  const kh = t / KW;
+  const kw = t - kh * KW;
+  rOffD = kd * dd - pd;
+  rOffH = kh * dh - ph;
+  rOffW = kw * dw - pw;
+  rD0 = firstIn(rOffD, sd, OD);
+  rD1 = lastIn(rOffD, sd, LD, OD);
+  rH0 = firstIn(rOffH, sh, OH);
+  rH1 = lastIn(rOffH, sh, LH, OH);
+  rW0 = firstIn(rOffW, sw, OW);
+  rW1 = lastIn(rOffW, sw, LW, OW);
+}
+
+// The transposed im2col of rows [r0, r1) of image-group xg, as the weight gradient's B panels:
+// panel (r-r0)>>3 holds all positions (k = position) with lane (r-r0)&7. dst must be zeroed.
+function im2colPacked(xg: usize, r0: i32, r1: i32, dst: usize): void {
+  const step = <usize>sw << 2;
   for (let r = r0; r < r1; r++) {
-    const ci = r / KK;
-    let t = r - ci * KK;
-    const kd = t / (KH * KW);
-    t -= kd * KH * KW;
-    const kh = t / KW;
-    const kw = t - kh * KW;
-    const offD = kd * dd - pd, offH = kh * dh - ph, offW = kw * dw - pw;
-    const d0 = firstIn(offD, sd, OD), d1 = lastIn(offD, sd, LD, OD);
-    const h0 = firstIn(offH, sh, OH), h1 = lastIn(offH, sh, LH, OH);
-    const w0 = firstIn(offW, sw, OW), w1 = lastIn(offW, sw, LW, OW);
-    if (w0 >= w1 || h0 >= h1 || d0 >= d1) continue;
-    const xc = xg + ((<usize>ci * <usize>Lsz) << 2);
+    decodeRow(r);
+    if (rW0 >= rW1 || rH0 >= rH1 || rD0 >= rD1) continue;
+    const xc = xg + ((<usize>rCi * <usize>Lsz) << 2);
     const rl = r - r0;
-    // position p = q·OW + ow with q = od·OH + oh; walk the rows q that meet [p0, p1)
-    const q0 = p0 / OW, q1 = (p1 - 1) / OW;
-    for (let q = q0; q <= q1; q++) {
-      const od = q / OH, oh = q - od * OH;
-      if (od < d0 || od >= d1 || oh < h0 || oh >= h1) continue;
-      let a = w0, e = w1;
-      const base = q * OW;
-      if (base + a < p0) a = p0 - base;
-      if (base + e > p1) e = p1 - base;
-      if (a >= e) continue;
-      const id = od * sd + offD, ih = oh * sh + offH;
-      const src = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW) << 2);
-      const step = <usize>sw << 2;
-      let s = src + <usize>(a * sw + offW) * 4;
-      if (byPos) {
-        // panel (pl >> 3) of Kf·8 floats, k = rl, lane pl & 7
-        const rowOff = dst + (<usize>rl << 5);
-        for (let ow = a; ow < e; ow++, s += step) {
-          const pl = base + ow - p0;
-          store<f32>(rowOff + ((<usize>(pl >> 3) * <usize>Kf) << 5) + (<usize>(pl & 7) << 2), load<f32>(s));
-        }
-      } else {
-        // panel (rl >> 3) of Kf·8 floats, k = pl, lane rl & 7
-        const colOff = dst + ((<usize>(rl >> 3) * <usize>Kf) << 5) + (<usize>(rl & 7) << 2);
-        for (let ow = a; ow < e; ow++, s += step) {
-          const pl = base + ow - p0;
-          store<f32>(colOff + (<usize>pl << 5), load<f32>(s));
-        }
+    const colOff = dst + ((<usize>(rl >> 3) * <usize>P) << 5) + (<usize>(rl & 7) << 2);
+    for (let od = rD0; od < rD1; od++) {
+      const id = od * sd + rOffD;
+      for (let oh = rH0; oh < rH1; oh++) {
+        const ih = oh * sh + rOffH;
+        const base = (od * OH + oh) * OW;
+        let s = xc + (((<usize>id * <usize>LH + <usize>ih) * <usize>LW + <usize>(rW0 * sw + rOffW)) << 2);
+        for (let ow = rW0; ow < rW1; ow++, s += step) store<f32>(colOff + (<usize>(base + ow) << 5), load<f32>(s));
       }
     }
   }
@@ -186,16 +177,9 @@ function im2colPanels(xg: usize, p0: i32, p1: i32, dst: usize): void {
 // x[ci, od*sd-pd+kd*dd, ...] += col[r, (od,oh,ow)] over the in-bounds entries.
 function col2im(col: usize, ldc: i32, r0: i32, r1: i32, xg: usize, q0: i32, q1: i32): void {
   for (let r = r0; r < r1; r++) {
-    const ci = r / KK;
-    let t = r - ci * KK;
-    const kd = t / (KH * KW);
-    t -= kd * KH * KW;
-    const kh = t / KW;
-    const kw = t - kh * KW;
-    const offD = kd * dd - pd, offH = kh * dh - ph, offW = kw * dw - pw;
-    const d0 = firstIn(offD, sd, OD), d1 = lastIn(offD, sd, LD, OD);
-    const h0 = firstIn(offH, sh, OH), h1 = lastIn(offH, sh, LH, OH);
-    const w0 = firstIn(offW, sw, OW), w1 = lastIn(offW, sw, LW, OW);
+    decodeRow(r);
+    const ci = rCi, offD = rOffD, offH = rOffH, offW = rOffW;
+    const d0 = rD0, d1 = rD1, h0 = rH0, h1 = rH1, w0 = rW0, w1 = rW1;
     if (w0 >= w1) continue;
     const n = w1 - w0;
     const xc = xg + ((<usize>ci * <usize>Lsz) << 2);
@@ -336,7 +320,7 @@ export function convWeightUnit(p: usize, unit: i32, slot: i32): void {
     const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
     const ap = ptr(p, P_GPACK) + ((<usize>mpad * <usize>P * <usize>(n * G + gi)) << 2);
     memory.fill(bp, 0, (<usize>P * <usize>npad) << 2);
-    im2colPacked(xg, r0, r1, 0, P, bp, false);
+    im2colPacked(xg, r0, r1, bp);
     // per-image sums first, then the batch sum: rounding grows with P + N, not N·P
     gemmPanels(ap, bp, cimg, npad, 0, mpad >> 2, 0, npad >> 3, P, false);
     addInto(cacc, cimg, csize);
@@ -552,13 +536,9 @@ function dwPlane(p: usize, c: i32, n: i32): void {
   const flip = (prm(p, P_FLAGS) & 1) != 0;
   const wc = ptr(p, P_W) + ((<usize>c * <usize>KK) << 2);
   const b = ptr(p, P_B);
-  const bias = b == 0 ? <f32>0 : load<f32>(b + (<usize>c << 2));
   const xc = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
   const yc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
-  const bv = f32x4.splat(bias);
-  let i = 0;
-  for (; i + 4 <= P; i += 4) v128.store(yc + (<usize>i << 2), bv);
-  for (; i < P; i++) store<f32>(yc + (<usize>i << 2), bias);
+  fillRows(yc, P, b == 0 ? 0 : b + (<usize>c << 2), 1, P);
   for (let kh = 0; kh < KH; kh++) {
     const offH = kh * dh - ph;
     const h0 = tapLo(offH, OH), h1 = tapHi(offH, LH, OH);

@@ -7,7 +7,6 @@ import { gemmUnit, linearSmallUnit, packAUnit, packBUnit } from './jobs';
 import { maxPool2Unit } from './pool';
 import { reluUnit } from './eltwise';
 export { convPackFlipped, convPackForward, convPackInput } from './conv';
-export { fillRows, copyRect } from './gemm';
 
 // Job ids: keep in step with JOB in src/backends/wasm/runtime.ts.
 export function run(fn: i32, args: usize, unit: i32, slot: i32): void {

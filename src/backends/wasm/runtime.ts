@@ -20,8 +20,6 @@ export interface WasmExports {
   convPackForward(params: number): void;
   convPackInput(params: number): void;
   convPackFlipped(params: number): void;
-  fillRows(c: number, ldc: number, v: number, M: number, N: number): void;
-  copyRect(src: number, lds: number, dst: number, ldd: number, rows: number, cols: number): void;
 }
 
 /** Job ids of assembly/index.ts `run`. */
