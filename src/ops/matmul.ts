@@ -34,6 +34,11 @@ export interface MatmulInfo extends OpInfo {
   readonly aBatchStrides: readonly number[];
   readonly bBatchStrides: readonly number[];
   readonly outShape: Shape;
+  /**
+   * One shared B under a contiguous batch of A (e.g. x[B, S, K] · W[K, N]): the batch stacks into
+   * the rows of one (batch·M)×K product.
+   */
+  readonly stacked: boolean;
 }
 
 function batchStrides(batch: Shape, own: Shape, matSize: number): number[] {
@@ -68,6 +73,12 @@ export const matmulOp: OpDef<MatmulAttrs, MatmulInfo> = defineOp<MatmulAttrs, Ma
       });
     }
     const batchShape = broadcastShapes(op, as.slice(0, -2), bs.slice(0, -2), `${n0} batch dimensions`, `${n1} batch dimensions`);
+    const aBatchStrides = batchStrides(batchShape, as.slice(0, -2), M * K);
+    const bBatchStrides = batchStrides(batchShape, bs.slice(0, -2), K * N);
+    let stacked = true;
+    for (let d = batchShape.length - 1, st = M * K; d >= 0; st *= batchShape[d]!, d--) {
+      if (aBatchStrides[d] !== st || bBatchStrides[d] !== 0) stacked = false;
+    }
     return {
       outShapes: [[...batchShape, M, N]],
       outDtypes: [dtype],
@@ -75,9 +86,10 @@ export const matmulOp: OpDef<MatmulAttrs, MatmulInfo> = defineOp<MatmulAttrs, Ma
       K,
       N,
       batchShape,
-      aBatchStrides: batchStrides(batchShape, as.slice(0, -2), M * K),
-      bBatchStrides: batchStrides(batchShape, bs.slice(0, -2), K * N),
+      aBatchStrides,
+      bBatchStrides,
       outShape: [...batchShape, M, N],
+      stacked,
     };
   },
   macs: (i) => i.batchShape.reduce((p, d) => p * d, 1) * i.M * i.K * i.N,

@@ -27,26 +27,16 @@ export function gemmNN(A: Data, aOff: number, B: Data, bOff: number, C: Data, cO
   }
 }
 
-const matmul: Kernel<MatmulInfo> = (info, [out], [a, b]) => {
-  const { M, K, N, batchShape, aBatchStrides, bBatchStrides } = info;
-  const nb = batchShape.reduce((p, d) => p * d, 1);
-  if (nb === 0 || M === 0 || N === 0) return;
-  const panel = new (b!.constructor as new (n: number) => Data)(JT * K);
-  // one shared B under a batch of A (e.g. x[B, S, K] · W[K, N]): the batch stacks into the rows
-  let contiguousA = true;
-  for (let d = batchShape.length - 1, st = M * K; d >= 0; st *= batchShape[d]!, d--) {
-    if (aBatchStrides[d] !== st || bBatchStrides[d] !== 0) contiguousA = false;
-  }
-  if (contiguousA) {
-    gemmNN(a!, 0, b!, 0, out!, 0, nb * M, K, N, panel);
-    return;
-  }
+/** Calls fn(batch index, offset into A, offset into B) for every matrix of a batched matmul. */
+export function forEachMatrix(info: MatmulInfo, fn: (bi: number, aOff: number, bOff: number) => void): void {
+  const { batchShape, aBatchStrides, bBatchStrides } = info;
   const r = batchShape.length;
+  const nb = batchShape.reduce((p, d) => p * d, 1);
   const idx = new Int32Array(Math.max(r, 1));
   let ao = 0;
   let bo = 0;
   for (let bi = 0; bi < nb; bi++) {
-    gemmNN(a!, ao, b!, bo, out!, bi * M * N, M, K, N, panel);
+    fn(bi, ao, bo);
     for (let d = r - 1; d >= 0; d--) {
       ao += aBatchStrides[d]!;
       bo += bBatchStrides[d]!;
@@ -56,6 +46,18 @@ const matmul: Kernel<MatmulInfo> = (info, [out], [a, b]) => {
       idx[d] = 0;
     }
   }
+}
+
+const matmul: Kernel<MatmulInfo> = (info, [out], [a, b]) => {
+  const { M, K, N, batchShape } = info;
+  const nb = batchShape.reduce((p, d) => p * d, 1);
+  if (nb === 0 || M === 0 || N === 0) return;
+  const panel = new (b!.constructor as new (n: number) => Data)(JT * K);
+  if (info.stacked) {
+    gemmNN(a!, 0, b!, 0, out!, 0, nb * M, K, N, panel);
+    return;
+  }
+  forEachMatrix(info, (bi, ao, bo) => gemmNN(a!, ao, b!, bo, out!, bi * M * N, M, K, N, panel));
 };
 
 /**

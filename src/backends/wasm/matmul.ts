@@ -7,7 +7,7 @@
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
 import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
-import { matmulKernels } from '../reference/matmul.js';
+import { forEachMatrix, matmulKernels } from '../reference/matmul.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB, Layout } from './runtime.js';
 
@@ -79,16 +79,11 @@ class Product {
 
 const matmul: Kernel<MatmulInfo> = (info, outs, ins) => {
   if (!allF32(outs, ins)) return refMatmul(info, outs, ins);
-  const { M, K, N, batchShape, aBatchStrides, bBatchStrides } = info;
+  const { M, K, N, batchShape, stacked } = info;
   const [a, b] = ins as [Float32Array, Float32Array];
   const out = outs[0] as Float32Array;
   const nb = batchShape.reduce((p, d) => p * d, 1);
   if (nb === 0 || M === 0 || N === 0) return;
-  // one shared B under a contiguous batch of A stacks the batch into the rows of one product
-  let stacked = true;
-  for (let d = batchShape.length - 1, st = M * K; d >= 0; st *= batchShape[d]!, d--) {
-    if (aBatchStrides[d] !== st || bBatchStrides[d] !== 0) stacked = false;
-  }
   const L = new Layout();
   const pa = L.reserve(a.length);
   const pb = L.reserve(b.length);
@@ -101,22 +96,10 @@ const matmul: Kernel<MatmulInfo> = (info, outs, ins) => {
     prod.copyOut(L, out, 0);
     return;
   }
-  const r = batchShape.length;
-  const idx = new Int32Array(Math.max(r, 1));
-  let ao = 0;
-  let bo = 0;
-  for (let bi = 0; bi < nb; bi++) {
+  forEachMatrix(info, (bi, ao, bo) => {
     prod.run(L, pa + ao * 4, K, 1, pb + bo * 4, N, 1, false, 'matmul');
     prod.copyOut(L, out, bi * M * N);
-    for (let d = r - 1; d >= 0; d--) {
-      ao += aBatchStrides[d]!;
-      bo += bBatchStrides[d]!;
-      if (++idx[d]! < batchShape[d]!) break;
-      ao -= aBatchStrides[d]! * batchShape[d]!;
-      bo -= bBatchStrides[d]! * batchShape[d]!;
-      idx[d] = 0;
-    }
-  }
+  });
 };
 
 /** y = x·Wᵀ + b: B(k, j) = W[j, k] is read transposed by the packing, C starts at the bias. */
