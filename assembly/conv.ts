@@ -333,8 +333,8 @@ export function convWeightUnit(p: usize, unit: i32, slot: i32): void {
 // With stride 1, row r = (ci, kh, kw) of the im2col matrix is the zero-padded input shifted by
 // (kh·dh, kw·dw). Laying the padded input out with rows of WV = OW + (KW-1)·dw floats and
 // computing "virtual" outputs at every column of those rows (WV - OW of them are discarded), row r
-// becomes the padded input itself from offset ((ci·SH + kh·dh)·WV + kw·dw): the GEMM reads B (or A)
-// in place through a table of offsets.
+// becomes the padded input itself from offset ((ci·SH + kh·dh)·WV + kw·dw): the GEMM operands are
+// packed from that slab through a table of offsets, with no im2col matrix in between.
 
 // Slab of padded input rows for output rows [oh0, oh0 + rows) and channels [c0, c1):
 // slab[ci-c0][sr][sc] = x[ci][oh0 + sr - ph][sc - pw] (zero outside the input), SH = rows +
