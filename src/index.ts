@@ -6,6 +6,8 @@ export type { Shape } from './shape.js';
 export { convOutSize, convOutFormula, broadcastShapes } from './shape.js';
 export { ConvkitError, ShapeError, ValueError, DTypeError, FormatError, GradError, BackendError } from './errors.js';
 export { setBackend, getBackend, listBackends, registerBackend } from './backend.js';
+export { observeOps } from './op.js';
+export type { OpEvent, OpObserver } from './op.js';
 export type { Backend, Kernel } from './backend.js';
 export { manualSeed, Generator } from './random.js';
 export * from './creation.js';

@@ -46,6 +46,43 @@ export function single(shape: Shape, dtype: DType): OpInfo {
   return { outShapes: [shape], outDtypes: [dtype] };
 }
 
+/**
+ * One executed op, as seen by an observer (see `observeOps`): the op's name, its definition (null
+ * for ops computed without a kernel, such as the reshape view), inputs, attributes as the op
+ * received them, the plan its shape rule returned and the outputs.
+ */
+export interface OpEvent {
+  readonly name: string;
+  readonly def: OpDef<unknown, OpInfo> | null;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: unknown;
+  readonly info: OpInfo | null;
+  readonly outputs: readonly Tensor[];
+}
+
+export type OpObserver = (e: OpEvent) => void;
+
+const observers: OpObserver[] = [];
+
+/**
+ * Runs `fn`, calling `observer` after every op it executes (innermost ops included: a composite
+ * function shows as the ops it is made of). Used to count multiply-accumulates from the ops
+ * themselves and to trace a model's graph. Observers nest.
+ */
+export function observeOps<T>(observer: OpObserver, fn: () => T): T {
+  observers.push(observer);
+  try {
+    return fn();
+  } finally {
+    observers.splice(observers.lastIndexOf(observer), 1);
+  }
+}
+
+/** Tells the active observers about an op (called by `apply` and by view ops without kernels). */
+export function notifyOp(e: OpEvent): void {
+  for (const o of observers) o(e);
+}
+
 /** Runs an op: validate, allocate, dispatch to the current backend's kernel, record for autograd. */
 export function apply<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor[] {
   const info = op.info(inputs, attrs);
@@ -54,6 +91,7 @@ export function apply<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Ten
   kernel(info as never, outs, inputs.map((t) => t.data));
   const tensors = outs.map((d, i) => new Tensor(d, info.outShapes[i]!));
   if (op.vjp && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(op, info, inputs, tensors);
+  if (observers.length > 0) notifyOp({ name: op.name, def: op as unknown as OpDef<unknown, OpInfo>, inputs, attrs, info, outputs: tensors });
   return tensors;
 }
 

@@ -4,7 +4,7 @@ import type { Shape } from '../shape.js';
 import { broadcastStrides, numel, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
-import { apply1, defineOp, expectTensor, recordCustom } from '../op.js';
+import { apply1, defineOp, expectTensor, notifyOp, recordCustom } from '../op.js';
 import { sumToShape } from './reduce.js';
 
 /** Resolves one -1 in `shape` against `n` elements and validates the rest. */
@@ -40,6 +40,7 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(s, input.shape)) return input;
   const out = new Tensor(input.data, s);
   recordCustom('reshape', [input], [out], ([g]) => [reshape(g!, input.shape)]);
+  notifyOp({ name: 'reshape', def: null, inputs: [input], attrs: s, info: null, outputs: [out] });
   return out;
 }
 
