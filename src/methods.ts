@@ -14,11 +14,19 @@ import { amax, amin, argmax, argmin, mean, sum } from './ops/reduce.js';
 import { clone, expand, flatten, flip, narrow, permute, reshape, squeeze, to, transpose, unsqueeze } from './ops/movement.js';
 import { matmul } from './ops/matmul.js';
 import { relu, sigmoid, softmax, logSoftmax, tanh } from './ops/activation.js';
+import { runBackward } from './autograd/tape.js';
+import { tapeOps } from './autograd/tape_ops.js';
 
 type Dims = number | readonly number[] | null | undefined;
 
 declare module './tensor.js' {
   interface Tensor {
+    /**
+     * Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires grad.
+     * `gradient` defaults to 1 for a one-element tensor. With `createGraph` the gradients themselves
+     * are recorded, so they can be differentiated again.
+     */
+    backward(gradient?: Tensor, options?: { createGraph?: boolean }): void;
     add(other: TensorLike): Tensor;
     sub(other: TensorLike): Tensor;
     mul(other: TensorLike): Tensor;
@@ -69,6 +77,7 @@ declare module './tensor.js' {
 }
 
 const P = Tensor.prototype;
+P.backward = function (gradient, options = {}) { runBackward(this, gradient, options.createGraph ?? false, tapeOps); };
 P.add = function (o) { return add(this, o); };
 P.sub = function (o) { return sub(this, o); };
 P.mul = function (o) { return mul(this, o); };

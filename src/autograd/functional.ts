@@ -8,6 +8,7 @@ import { sameShape } from '../shape.js';
 import { Tensor, isTensor } from '../tensor.js';
 import { zeros, zerosLike } from '../creation.js';
 import { gradOf, isGradEnabled, withGradMode } from './tape.js';
+import { tapeOps } from './tape_ops.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { add } from '../ops/elementwise.js';
@@ -79,7 +80,7 @@ export function valueAndGrad<F extends Fn>(f: F, argnums: number | readonly numb
         const prepared = prepare('grad', args, which);
         const out = scalarOut('grad', (f as unknown as (...a: unknown[]) => unknown)(...prepared));
         const targets = which.map((i) => prepared[i] as Tensor);
-        const gs = gradOf([out], targets, null, true).map((g, k) => g ?? zerosLike(targets[k]!));
+        const gs = gradOf([out], targets, null, true, tapeOps).map((g, k) => g ?? zerosLike(targets[k]!));
         depth--;
         try {
           const res = gs.map(finish);
@@ -116,7 +117,7 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...primals: Tensor[]): [Tens
       throw new ShapeError({ op: 'vjp', arg: 'cotangent', expected: `a tensor of shape ${fmtShape(out.shape)}`, got: fmtValue(ct) });
     }
     if (!out.requiresGrad) return prepared.map((p) => zerosLike(p));
-    const gs = nested(() => gradOf([out], prepared, [ct], true));
+    const gs = nested(() => gradOf([out], prepared, [ct], true, tapeOps));
     return gs.map((g, i) => {
       const r = g ?? zerosLike(prepared[i]!);
       return recording ? r : r.detach();
@@ -141,7 +142,7 @@ export function jvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], 
     const y = f(...prepared);
     if (!y.requiresGrad) return [y, zerosLike(y)] as const;
     const u = zerosLike(y).requiresGrad_(true);
-    const gs = gradOf([y], prepared, [u], true);
+    const gs = gradOf([y], prepared, [u], true, tapeOps);
     let inner: Tensor | null = null;
     gs.forEach((g, i) => {
       if (!g) return;
@@ -149,7 +150,7 @@ export function jvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], 
       inner = inner ? add(inner, term) : term;
     });
     if (inner === null || !(inner as Tensor).requiresGrad) return [y, zerosLike(y)] as const;
-    const [jt] = gradOf([inner], [u], null, true);
+    const [jt] = gradOf([inner], [u], null, true, tapeOps);
     return [y, jt ?? zerosLike(y)] as const;
   });
   return recording ? [out, tan] : [out.detach(), tan.detach()];
@@ -172,7 +173,7 @@ export function jacobian(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | readon
     if (out.requiresGrad) {
       const seed = zeros(out.shape, { dtype: out.dtype });
       seed.data[k] = 1;
-      gs = nested(() => gradOf([out], prepared, [seed], recording));
+      gs = nested(() => gradOf([out], prepared, [seed], recording, tapeOps));
     }
     gs.forEach((g, i) => rows[i]!.push(g ?? zerosLike(prepared[i]!)));
   }

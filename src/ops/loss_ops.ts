@@ -28,6 +28,7 @@ import { reshape } from './movement.js';
 import { onesLike } from '../creation.js';
 import { logSoftmax, sigmoid, softmax, softplusOps } from './activation.js';
 import { softmaxBackwardOp } from './activation_softmax.js';
+import { lossKernels } from '../backends/reference/loss.js';
 
 // ---- point-wise losses ------------------------------------------------------------------------
 
@@ -59,6 +60,7 @@ function pointInfo(inputs: readonly Tensor[], a: PointLossAttrs): PointLossInfo 
 
 export const mseLossOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'mseLoss',
+  reference: lossKernels.mseLoss,
   info: pointInfo,
   macs: (i) => i.n,
   vjp: ({ inputs: [x, t], needs }, [g]) => {
@@ -69,6 +71,7 @@ export const mseLossOp = defineOp<PointLossAttrs, PointLossInfo>({
 
 export const l1LossOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'l1Loss',
+  reference: lossKernels.l1Loss,
   info: pointInfo,
   // d|x - t|/dx = sign(x - t), 0 where x = t (as in PyTorch)
   vjp: ({ inputs: [x, t], needs }, [g]) => {
@@ -79,6 +82,7 @@ export const l1LossOp = defineOp<PointLossAttrs, PointLossInfo>({
 
 export const binaryCrossEntropyOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'binaryCrossEntropy',
+  reference: lossKernels.binaryCrossEntropy,
   info: (inputs, a) => {
     const info = pointInfo(inputs, a);
     const x = inputs[0]!.data;
@@ -110,6 +114,7 @@ export const binaryCrossEntropyOp = defineOp<PointLossAttrs, PointLossInfo>({
 
 export const binaryCrossEntropyWithLogitsOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'binaryCrossEntropyWithLogits',
+  reference: lossKernels.binaryCrossEntropyWithLogits,
   info: pointInfo,
   // loss = w·[(1-t)x + lw·softplus(-x)], lw = 1 + (pw-1)t.
   // ∂/∂x = w·(lw·σ(x) - pw·t); ∂/∂t = w·(-x + (pw-1)·softplus(-x)).
@@ -258,6 +263,7 @@ function classInfo(op: string, x: Tensor, target: Tensor, weight: Tensor | undef
 
 export const nllLossOp: OpDef<ClassAttrs, ClassInfo> = defineOp<ClassAttrs, ClassInfo>({
   name: 'nllLoss',
+  reference: lossKernels.nllLoss,
   info: ([x, target, weight], a) => {
     const i = classInfo(a.op, x!, target!, weight, a);
     return { ...i, outShapes: [i.posShape, []], outDtypes: [x!.dtype, x!.dtype] };
@@ -272,6 +278,7 @@ export const nllLossOp: OpDef<ClassAttrs, ClassInfo> = defineOp<ClassAttrs, Clas
 
 export const nllLossBackwardOp: OpDef<ClassInfo, ClassInfo> = defineOp<ClassInfo, ClassInfo>({
   name: 'nllLossBackward',
+  reference: lossKernels.nllLossBackward,
   info: ([g], plan) => {
     if (!sameShape(g!.shape, plan.keptShape)) {
       throw new ShapeError({ op: 'nllLossBackward', arg: 'grad', expected: `shape ${fmtShape(plan.keptShape)}`, got: fmtShape(g!.shape) });
@@ -288,6 +295,7 @@ export const nllLossBackwardOp: OpDef<ClassInfo, ClassInfo> = defineOp<ClassInfo
 /** [Q, divisor]: Q = (1-ε)·w[t]·onehot(t) + (ε/C)·w per kept position (0 where ignored). */
 export const crossEntropyClassTargetOp = defineOp<ClassAttrs & { readonly input: Tensor }, ClassInfo>({
   name: 'crossEntropyClassTarget',
+  reference: lossKernels.crossEntropyClassTarget,
   info: ([target, weight], a) => {
     const i = classInfo(a.op, a.input, target!, weight, a);
     return { ...i, outShapes: [i.inShape, []], outDtypes: [a.input.dtype, a.input.dtype] };
@@ -298,6 +306,7 @@ export interface SoftmaxCeInfo extends OpInfo, ClassLayout {}
 
 export const softmaxCrossEntropyOp: OpDef<string, SoftmaxCeInfo> = defineOp<string, SoftmaxCeInfo>({
   name: 'softmaxCrossEntropy',
+  reference: lossKernels.softmaxCrossEntropy,
   info: ([x, q], op) => {
     expectFloat(op, 'input', x!);
     expectSameDtype(op, [['input', x!], ['target', q!]]);
@@ -342,6 +351,7 @@ export const softmaxCrossEntropyOp: OpDef<string, SoftmaxCeInfo> = defineOp<stri
  */
 export const softmaxCrossEntropyBackwardOp: OpDef<SoftmaxCeInfo, SoftmaxCeInfo> = defineOp<SoftmaxCeInfo, SoftmaxCeInfo>({
   name: 'softmaxCrossEntropyBackward',
+  reference: lossKernels.softmaxCrossEntropyBackward,
   info: ([g, x], plan) => {
     if (!sameShape(g!.shape, plan.keptShape)) {
       throw new ShapeError({ op: 'softmaxCrossEntropyBackward', arg: 'grad', expected: `shape ${fmtShape(plan.keptShape)}`, got: fmtShape(g!.shape) });

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectTensor, notifyOp, recordCustom } from '../op.js';
 import { sumToShape } from './reduce.js';
+import { movementKernels } from '../backends/reference/movement.js';
 
 /** Resolves one -1 in `shape` against `n` elements and validates the rest. */
 export function inferShape(op: string, shape: readonly number[], n: number, from: Shape): number[] {
@@ -55,6 +56,7 @@ export interface ExpandInfo extends OpInfo {
 
 export const expandOp = defineOp<Shape, ExpandInfo>({
   name: 'expand',
+  reference: movementKernels.expand,
   info: ([x], target) => {
     const op = 'expand';
     const inShape = x!.shape;

@@ -11,6 +11,7 @@ import { zeros } from '../creation.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor } from '../op.js';
 import { pad } from './movement_pad.js';
+import { indexKernels } from '../backends/reference/movement_index.js';
 
 function expectIndex(op: string, index: Tensor, arg = 'index'): void {
   if (index.dtype !== 'int32') {
@@ -45,6 +46,7 @@ export interface IndexSelectInfo extends OpInfo {
 
 export const indexSelectOp = defineOp<number, IndexSelectInfo>({
   name: 'indexSelect',
+  reference: indexKernels.indexSelect,
   info: ([x, index], dim) => {
     const op = 'indexSelect';
     expectIndex(op, index!);
@@ -63,6 +65,7 @@ export const indexSelectOp = defineOp<number, IndexSelectInfo>({
 /** The adjoint of indexSelect: adds gradient slices back at their indices (repeats accumulate). */
 export const indexSelectBackwardOp = defineOp<IndexSelectInfo, IndexSelectInfo>({
   name: 'indexSelectBackward',
+  reference: indexKernels.indexSelectBackward,
   info: ([g, index], fwd) => {
     if (!sameShape(g!.shape, fwd.outShape)) {
       throw new ShapeError({ op: 'indexSelectBackward', arg: 'grad', expected: `shape ${fmtShape(fwd.outShape)}`, got: fmtShape(g!.shape) });
@@ -136,6 +139,7 @@ function gatherCheck(op: string, self: Tensor, index: Tensor, src: Tensor | null
 
 export const gatherOp = defineOp<number, GatherInfo>({
   name: 'gather',
+  reference: indexKernels.gather,
   info: ([x, index], dim) => {
     const d = gatherCheck('gather', x!, index!, null, dim);
     return { outShapes: [index!.shape], outDtypes: [x!.dtype], selfShape: x!.shape, indexShape: index!.shape, srcShape: index!.shape, dim: d };
@@ -152,6 +156,7 @@ export function gather(input: Tensor, dim: number, index: Tensor): Tensor {
 
 export const scatterAddOp = defineOp<number, GatherInfo>({
   name: 'scatterAdd',
+  reference: indexKernels.scatterAdd,
   info: ([x, index, src], dim) => {
     const op = 'scatterAdd';
     const dtype = expectSameDtype(op, [['input', x!], ['src', src!]]);

@@ -27,6 +27,7 @@ import { add, div, mul, neg, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './movement.js';
 import { zerosLike } from '../creation.js';
+import { normKernels } from '../backends/reference/norm.js';
 
 export interface NormLayout {
   readonly A: number;
@@ -69,6 +70,7 @@ const groupSum = (t3: Tensor): Tensor => sum(t3, [0, 2], { keepdim: true });
 
 export const normStandardizeOp: OpDef<StandardizeAttrs, NormInfo> = defineOp<StandardizeAttrs, NormInfo>({
   name: 'normStandardize',
+  reference: normKernels.normStandardize,
   info: ([x], a) => {
     expectFloat('normStandardize', 'input', x!);
     checkLayout('normStandardize', x!, a);
@@ -98,6 +100,7 @@ export const normStandardizeOp: OpDef<StandardizeAttrs, NormInfo> = defineOp<Sta
 
 export const normStandardizeBackwardOp: OpDef<NormInfo, NormInfo> = defineOp<NormInfo, NormInfo>({
   name: 'normStandardizeBackward',
+  reference: normKernels.normStandardizeBackward,
   info: ([h, xh, r], plan) => {
     const op = 'normStandardizeBackward';
     expectSameDtype(op, [['grad', h!], ['normalized', xh!], ['rstd', r!]]);
@@ -132,6 +135,7 @@ export const normStandardizeBackwardOp: OpDef<NormInfo, NormInfo> = defineOp<Nor
 
 export const normAffineOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout, NormInfo>({
   name: 'normAffine',
+  reference: normKernels.normAffine,
   info: ([x, w, b], l) => {
     const op = 'normAffine';
     expectFloat(op, 'input', x!);
@@ -152,6 +156,7 @@ export const normAffineOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout, No
 
 export const normAffineGradOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout, NormInfo>({
   name: 'normAffineGrad',
+  reference: normKernels.normAffineGrad,
   info: ([g, x], l) => {
     const op = 'normAffineGrad';
     expectSameDtype(op, [['grad', g!], ['input', x!]]);
