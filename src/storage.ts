@@ -98,6 +98,16 @@ export class Storage {
     return new Storage(dtype, data.length, data);
   }
 
+  /**
+   * A storage over elements [begin, end) of this one's values, sharing memory (PyTorch's views of
+   * a dataset's rows). Both are exposed: the shared host array is then the only copy of either.
+   */
+  slice(begin: number, end: number): Storage {
+    const s = new Storage(this.dtype, end - begin, this.expose('view').subarray(begin, end));
+    s.exposed = true;
+    return s;
+  }
+
   /** A storage whose values are `buf` on `device` (ownership passes to the storage). */
   static onDevice<B>(device: Device<B>, buf: B, dtype: DType, length: number): Storage {
     const s = new Storage(dtype, length, null);
@@ -166,6 +176,17 @@ export class Storage {
     if (this.host) return this.host.slice();
     const h = this.held;
     return h.device!.read(h.buf, this.dtype, this.length);
+  }
+
+  /**
+   * Library code writing values from JavaScript (initialisers, loaders): `fn` fills the host array,
+   * which becomes the only copy; the version is bumped. Unlike `.data`, the storage is not exposed.
+   */
+  writeHost(fn: (d: Data) => void): void {
+    const d = this.hostSync('write');
+    this.setDevice(null, null);
+    fn(d);
+    this.version++;
   }
 
   /** `.data`: the host array becomes the only copy and belongs to user code too (see `exposed`). */

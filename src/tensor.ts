@@ -26,6 +26,8 @@ export class Tensor {
   _node: Node | null = null;
   /** Which output of `_node` this tensor is. @internal */
   _outIndex = 0;
+  /** Zeros the tape made for the gradient of an output nothing used (ops may skip them). @internal */
+  _fillIn = false;
   private _requiresGrad = false;
 
   /** Wraps host data without copying (or, given a Storage, views it). Use `tensor()` in user code. */
@@ -179,6 +181,16 @@ function nest(data: Data, shape: Shape): NestedArray {
  */
 export function valuesOf(t: Tensor, op = 'read'): Data {
   return t._storage.hostSync(op);
+}
+
+/**
+ * Writes a tensor's values from JavaScript inside the library (initialisers, converters): `fn`
+ * fills the array in place. The write bumps the version and drops copies on other devices, and,
+ * unlike `.data`, leaves the tensor free to move to a device again.
+ */
+export function writeValues(t: Tensor, fn: (d: Data) => void): Tensor {
+  t._storage.writeHost(fn);
+  return t;
 }
 
 export function isTensor(v: unknown): v is Tensor {

@@ -5,14 +5,14 @@
  */
 import { GradError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { sameShape } from '../shape.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf, writeValues } from '../tensor.js';
 import { zeros, zerosLike } from '../creation.js';
 import { gradOf, isGradEnabled, withGradMode } from './tape.js';
 import { tapeOps } from './tape_ops.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { add } from '../ops/elementwise.js';
-import { castData } from '../dtype.js';
+import { alloc, castData } from '../dtype.js';
 import { reshape } from '../ops/movement.js';
 
 let depth = 0;
@@ -172,7 +172,7 @@ export function jacobian(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | readon
     let gs: (Tensor | null)[] = prepared.map(() => null);
     if (out.requiresGrad) {
       const seed = zeros(out.shape, { dtype: out.dtype });
-      seed.data[k] = 1;
+      writeValues(seed, (d) => (d[k] = 1));
       gs = nested(() => gradOf([out], prepared, [seed], recording, tapeOps));
     }
     gs.forEach((g, i) => rows[i]!.push(g ?? zerosLike(prepared[i]!)));
@@ -180,8 +180,8 @@ export function jacobian(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | readon
   const result = prepared.map((p, i) => {
     const shape = [...out.shape, ...p.shape];
     if (recording) return stackRows(rows[i]!, shape);
-    const data = new (p.data.constructor as new (n: number) => Float32Array | Float64Array)(m * p.numel);
-    rows[i]!.forEach((r, k) => data.set(r.data as ArrayLike<number>, k * p.numel));
+    const data = alloc(p.dtype, m * p.numel);
+    rows[i]!.forEach((r, k) => data.set(valuesOf(r), k * p.numel));
     return new Tensor(data, shape);
   });
   return isTensor(inputs) ? result[0]! : result;
@@ -194,7 +194,7 @@ function stackRows(rows: Tensor[], shape: number[]): Tensor {
   let acc: Tensor = zeros([rows.length, per], { dtype: rows[0]?.dtype ?? 'float32' });
   rows.forEach((r, k) => {
     const e = zeros([rows.length, 1], { dtype: r.dtype });
-    e.data[k] = 1;
+    writeValues(e, (d) => (d[k] = 1));
     acc = add(acc, mul(e, reshape(r, [1, per])));
   });
   return reshape(acc, shape);
@@ -220,7 +220,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | reado
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
-  const list = (isTensor(inputs) ? [inputs] : [...inputs]).map((t) => new Tensor(castData(t.data, 'float64'), t.shape));
+  const list = (isTensor(inputs) ? [inputs] : [...inputs]).map((t) => new Tensor(castData(valuesOf(t), 'float64'), t.shape));
   const analytic = jacobian(f, list) as Tensor[];
   const out0 = withGradMode(false, () => f(...list));
   if (out0.dtype !== 'float64') {
@@ -239,7 +239,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | reado
       x.data[j] = orig;
       for (let k = 0; k < m; k++) {
         const num = (plus[k]! - minus[k]!) / (2 * eps);
-        const ana = analytic[i]!.data[k * n + j]!;
+        const ana = valuesOf(analytic[i]!)[k * n + j]!;
         if (!(Math.abs(num - ana) <= atol + rtol * Math.abs(num))) {
           const at = unravel(j, x.shape);
           const outAt = unravel(k, out0.shape);

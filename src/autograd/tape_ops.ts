@@ -7,6 +7,10 @@ import { onesLike, zeros } from '../creation.js';
 export const tapeOps: TapeOps = {
   add,
   sumToShape,
-  zeros: (shape, dtype) => zeros(shape, { dtype }),
+  zeros: (shape, dtype) => {
+    const z = zeros(shape, { dtype });
+    z._fillIn = true;
+    return z;
+  },
   onesLike,
 };

@@ -18,7 +18,7 @@
 import type { DType, Data } from '../dtype.js';
 import { alloc } from '../dtype.js';
 import { FormatError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
 
 /** The reference implementation's limit on the JSON header. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -93,7 +93,7 @@ export function planSafetensors(op: string, stateDict: Record<string, Tensor>, m
   let offset = 0;
   const parts: Uint8Array[] = [];
   items.forEach(({ name, t }, k) => {
-    const bytes = leBytes(t.data);
+    const bytes = leBytes(valuesOf(t));
     const entry = `{"dtype":"${CODES[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes.length}]}`;
     json += `${meta.length > 0 || k > 0 ? ',' : ''}${JSON.stringify(name)}:${entry}`;
     offset += bytes.length;

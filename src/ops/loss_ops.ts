@@ -19,6 +19,7 @@ import { DTypeError, GradError, ShapeError, ValueError, fmtShape } from '../erro
 import type { Shape } from '../shape.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import type { OpDef, OpInfo } from '../op.js';
 import { apply, apply1, defineOp, expectFloat, expectSameDtype } from '../op.js';
 import { isGradEnabled } from '../autograd/tape.js';
@@ -85,7 +86,7 @@ export const binaryCrossEntropyOp = defineOp<PointLossAttrs, PointLossInfo>({
   reference: lossKernels.binaryCrossEntropy,
   info: (inputs, a) => {
     const info = pointInfo(inputs, a);
-    const x = inputs[0]!.data;
+    const x = valuesOf(inputs[0]!);
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       if (!(v >= 0 && v <= 1)) {
@@ -192,7 +193,7 @@ export function checkClassTargets(op: string, target: Tensor, classes: number, i
   if (target.dtype !== 'int32') {
     throw new DTypeError({ op, arg: 'target', expected: 'an int32 tensor of class indices', got: `a ${target.dtype} tensor` });
   }
-  const d = target.data;
+  const d = valuesOf(target);
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v !== ignoreIndex && (v < 0 || v >= classes)) {

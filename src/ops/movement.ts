@@ -39,7 +39,7 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
   expectTensor('reshape', 'input', input);
   const s = inferShape('reshape', shape, input.numel, input.shape);
   if (sameShape(s, input.shape)) return input;
-  const out = new Tensor(input.data, s);
+  const out = new Tensor(input._storage, s);
   recordCustom('reshape', [input], [out], ([g]) => [reshape(g!, input.shape)]);
   notifyOp({ name: 'reshape', def: null, inputs: [input], attrs: s, info: null, outputs: [out] });
   return out;

@@ -7,6 +7,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { normDim, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import { zeros } from '../creation.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor } from '../op.js';
@@ -21,7 +22,7 @@ function expectIndex(op: string, index: Tensor, arg = 'index'): void {
 
 /** Checks every value of `index` is in [0, n). */
 function checkRange(op: string, index: Tensor, n: number, dim: number): void {
-  const d = index.data;
+  const d = valuesOf(index);
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v < 0 || v >= n) {

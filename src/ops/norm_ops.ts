@@ -55,12 +55,9 @@ function checkGroupVector(op: string, arg: string, t: Tensor, G: number): void {
   }
 }
 
-/** A cotangent that is all zeros and carries no graph contributes nothing (the tape's fill-ins). */
+/** The tape's zero fill-in for an output nothing used contributes nothing. */
 function isInertZero(t: Tensor): boolean {
-  if (t.requiresGrad) return false;
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
-  return true;
+  return t._fillIn && !t.requiresGrad;
 }
 
 const view3 = (t: Tensor, l: NormLayout): Tensor => reshape(t, [l.A, l.G, l.B]);
@@ -174,3 +171,27 @@ export const normAffineGradOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout
     ];
   },
 });
+
+export interface RunningUpdateInfo extends OpInfo {
+  readonly momentum: number;
+  readonly scale: number;
+}
+
+/**
+ * Batch norm's running statistics, in place: running ← (1 − momentum)·running + momentum·batch·scale
+ * (scale = M/(M − 1) turns the biased batch variance into the unbiased one, as PyTorch does).
+ */
+export const runningUpdateOp = defineOp<{ momentum: number; scale: number }, RunningUpdateInfo>({
+  name: 'runningUpdate',
+  reference: normKernels.runningUpdate,
+  inplace: [0],
+  info: ([r, s], a) => {
+    if (!sameShape(r!.shape, s!.shape)) throw new ShapeError({ op: 'batchNorm', arg: 'running statistics', expected: fmtShape(s!.shape), got: fmtShape(r!.shape) });
+    expectSameDtype('batchNorm', [['running statistics', r!], ['batch statistics', s!]]);
+    return { outShapes: [r!.shape], outDtypes: [r!.dtype], momentum: a.momentum, scale: a.scale };
+  },
+});
+
+export function runningUpdate(running: Tensor, batch: Tensor, momentum: number, scale: number): void {
+  apply(runningUpdateOp, [running, batch], { momentum, scale });
+}

@@ -54,7 +54,7 @@ function extremumOp(name: 'amax' | 'amin'): OpDef<ExtremumAttrs, ReduceInfo> {
       // PyTorch compares with == (so a NaN maximum gives NaN gradients) except for the full
       // max()/min(), which then spreads the gradient over the NaN inputs instead
       const yk = reshape(y!, info.keptShape);
-      const nanFull = info.dims.length === info.inShape.length && y!.numel === 1 && Number.isNaN(y!.data[0]!);
+      const nanFull = info.dims.length === info.inShape.length && y!.numel === 1 && Number.isNaN(y!.item());
       const cond = nanFull ? ne(x!, x!) : eq(x!, yk);
       const [m, count] = tieMask(x!, cond, info.dims);
       return [mul(m, div(reshape(g!, info.keptShape), count))];
