@@ -16,8 +16,11 @@ import type { Device } from './storage.js';
  */
 export type Kernel<I, B = Data> = (info: I, outs: B[], ins: B[]) => void;
 
+/** A device kernel may decline at run time by returning false (scratch memory could not be had): the reference kernel then runs. */
+export type DeviceKernel<I, B> = (info: I, outs: B[], ins: B[]) => void | boolean;
+
 export interface KernelEntry<I, B> {
-  readonly run: Kernel<I, B>;
+  readonly run: DeviceKernel<I, B>;
   /** False where this backend cannot run the plan (dtype, size): the reference kernel runs instead. */
   readonly supports?: (info: I, dtypes: readonly DType[]) => boolean;
 }
@@ -28,7 +31,7 @@ export class KernelTable<B> {
   // type, which is sound because an entry is only ever stored under the op it was typed for.
   private readonly map = new Map<object, KernelEntry<unknown, B>>();
 
-  set<A, I extends OpInfo>(op: OpDef<A, I>, k: Kernel<I, B> | KernelEntry<I, B>): this {
+  set<A, I extends OpInfo>(op: OpDef<A, I>, k: DeviceKernel<I, B> | KernelEntry<I, B>): this {
     this.map.set(op, (typeof k === 'function' ? { run: k } : k) as KernelEntry<unknown, B>);
     return this;
   }
@@ -98,6 +101,11 @@ export function getBackend(): string {
 /** The selected backend (the dispatcher's view). @internal */
 export function currentBackend(): Backend {
   return current;
+}
+
+/** A registered backend by name. @internal */
+export function backendByName(name: string): Backend | undefined {
+  return backends.get(name);
 }
 
 export function listBackends(): string[] {

@@ -66,6 +66,7 @@ function onHost<A, I extends OpInfo>(op: OpDef<A, I>, info: I, inputs: readonly 
 
 /** Null when the device is out of memory: the caller runs the reference kernel on the host. */
 function onDevice<A, I extends OpInfo, B>(dev: Device<B>, op: OpDef<A, I>, info: I, inputs: readonly Tensor[], k: KernelEntry<I, unknown>): Storage[] | null {
+  dev.beginOp();
   const acquired: (Acquired<B | Data> | null)[] = [];
   const outs: B[] = [];
   const cleanup = (): void => {
@@ -92,12 +93,18 @@ function onDevice<A, I extends OpInfo, B>(dev: Device<B>, op: OpDef<A, I>, info:
       outs.push(b);
     }
   }
+  let ran: void | boolean;
   try {
-    k.run(info, outs, acquired.map((a) => a!.buf));
+    ran = k.run(info, outs, acquired.map((a) => a!.buf));
   } catch (e) {
     if (!op.inplace) for (const o of outs) dev.free(o);
     cleanup();
     throw e;
+  }
+  if (ran === false) {
+    if (!op.inplace) for (const o of outs) dev.free(o);
+    cleanup();
+    return null;
   }
   if (op.inplace) {
     const res = op.inplace.map((i, j) => {

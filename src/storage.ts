@@ -27,6 +27,19 @@ export interface Device<B = unknown> {
   touch(b: B): void;
   /** The host array a buffer was spilled to (the buffer is then gone from the device), else null. */
   spilled(b: B): Data | null;
+  /** An op is being dispatched to this device (buffers it touches from now on are in use). */
+  beginOp(): void;
+  /** Live buffers and bytes, and whatever else the device counts (see `memoryStats`). */
+  stats(): DeviceStats;
+  /** Live bytes above which the device spills least-recently-used buffers to JavaScript memory. */
+  setHighWater(bytes: number): void;
+}
+
+export interface DeviceStats {
+  /** Buffers holding tensors or kernel scratch, and their bytes. */
+  readonly liveBuffers: number;
+  readonly liveBytes: number;
+  readonly [k: string]: number;
 }
 
 /** Copies between devices, counted by `from->to` (kernels that ran elsewhere than their inputs). */
