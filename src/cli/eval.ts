@@ -10,26 +10,35 @@ import { reshape } from '../ops/movement.js';
 import type { Tensor } from '../tensor.js';
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { loadModelFile } from './checkpoint.js';
+import { MODELS } from '../models/index.js';
 
 interface Out {
   write(s: string): unknown;
 }
 
+const MODEL_FLAG: FlagSpec = { type: 'string', help: 'architecture of a plain state dict without convkit metadata (e.g. saved from PyTorch)', choices: Object.keys(MODELS), placeholder: 'NAME' };
 const EVAL_FLAGS: Record<string, FlagSpec> = {
+  model: MODEL_FLAG,
   data: { type: 'string', help: 'test set: digits, fashion or idx:DIR (default: the one it was trained on)', choices: ['digits', 'fashion', 'idx:'], placeholder: 'NAME' },
 };
 const PREDICT_FLAGS: Record<string, FlagSpec> = {
+  model: MODEL_FLAG,
   invert: { type: 'boolean', help: 'invert grey levels (for dark digits drawn on a light background)' },
   top: { type: 'int', help: 'how many classes to list', default: 3, placeholder: 'K' },
 };
 
-function restore(path: string) {
-  const c = loadCheckpoint(path);
-  const model = buildModel(c.run.model, 10);
-  model.loadStateDict(c.model);
+/** The model in a checkpoint, a model file or a plain state dict (architecture from --model or the metadata). */
+function restore(op: string, path: string, flagModel: string | undefined) {
+  const f = loadModelFile(path);
+  const name = flagModel ?? f.model;
+  if (name === null) {
+    throw new ValueError({ op, arg: '--model', expected: `the architecture of the state dict in ${path} (--model ${Object.keys(MODELS).join('|')})`, got: 'no --model flag and no "model" metadata in the file' });
+  }
+  const model = buildModel(name, 10);
+  model.loadStateDict(f.stateDict);
   model.eval();
-  return { model, run: c.run };
+  return { model, name, data: f.run?.data ?? 'digits' };
 }
 
 export function evalCommand(argv: readonly string[], out: Out): number {
@@ -39,11 +48,11 @@ export function evalCommand(argv: readonly string[], out: Out): number {
   }
   const { flags, positional } = parseArgs('eval', argv, EVAL_FLAGS);
   if (positional.length !== 1) throw new ValueError({ op: 'convkit eval', arg: 'CHECKPOINT', expected: 'one checkpoint path', got: positional.length ? positional.join(' ') : 'none' });
-  const { model, run } = restore(positional[0]!);
-  const spec = (flags['data'] as string | undefined) ?? run.data;
+  const { model, name, data } = restore('convkit eval', positional[0]!, flags['model'] as string | undefined);
+  const spec = (flags['data'] as string | undefined) ?? data;
   const test = spec === 'digits' ? loadDigits().test : spec === 'fashion' ? fashionMnist().test : idxDataset(spec.slice(4)).test;
   const r = evaluate(model, new DataLoader(test, { batchSize: 500 }));
-  out.write(`${run.model} on ${spec} test set: accuracy ${(100 * r.accuracy).toFixed(2)}% (${Math.round(r.accuracy * r.examples)}/${r.examples}), loss ${r.loss.toFixed(4)}\n`);
+  out.write(`${name} on ${spec} test set: accuracy ${(100 * r.accuracy).toFixed(2)}% (${Math.round(r.accuracy * r.examples)}/${r.examples}), loss ${r.loss.toFixed(4)}\n`);
   return 0;
 }
 
@@ -54,7 +63,7 @@ export function predictCommand(argv: readonly string[], out: Out): number {
   }
   const { flags, positional } = parseArgs('predict', argv, PREDICT_FLAGS);
   if (positional.length < 2) throw new ValueError({ op: 'convkit predict', arg: 'IMAGE', expected: 'a checkpoint and at least one PNG image', got: positional.length ? positional.join(' ') : 'nothing' });
-  const { model } = restore(positional[0]!);
+  const { model } = restore('convkit predict', positional[0]!, flags['model'] as string | undefined);
   const k = Math.max(1, Math.min(10, flags['top'] as number));
   for (const path of positional.slice(1)) {
     const img = readImage(path, { size: [28, 28], grey: true, invert: flags['invert'] === true });

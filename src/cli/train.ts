@@ -17,7 +17,7 @@ import { TrainingDiagnostics, firstNonFiniteLayer } from '../train/diagnostics.j
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
 import { ProgressBar, fmtTime } from './progress.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, saveModelFile } from './checkpoint.js';
 import type { RunInfo } from './checkpoint.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -167,7 +167,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
     process.off('SIGINT', onSigint);
   }
   const total = (Date.now() - t0) / 1000;
-  saveCheckpoint(join(dir, 'model.safetensors'), { model: model.stateDict(), optimizer: null, run: runInfo(epochs, last?.accuracy ?? null) });
+  saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(epochs, last?.accuracy ?? null));
   out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
   return 0;
 

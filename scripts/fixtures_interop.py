@@ -1,0 +1,232 @@
+"""Interop fixtures (test/interop_*.test.ts), made with Debian's PyTorch 1.13 and numpy, and the
+checks that need Python (CI has none):
+
+1. test/fixtures/interop/dtypes.safetensors: one tensor of every dtype PyTorch writes (F16, BF16,
+   I64, U8, I8, I16, BOOL...), written by the independent writer below, with the expected values
+   in dtypes.json.
+2. test/fixtures/interop/<model>.safetensors: PyTorch state dicts (num_batches_tracked as I64, as
+   torch stores it) of convkit's named models (digits, mnist-net, lenet) and of models with
+   BatchNorm/LayerNorm and GRU/LSTM, trained a few steps so that the running statistics are not
+   trivial; torch_models.json holds an input and PyTorch's output for each (eval mode).
+3. The way back: `node scripts/interop_convkit.mjs DIR` (needs `npm run build` first) makes the
+   same architectures in convkit, saves them as the CLI saves `model.safetensors`, and writes an
+   input and convkit's output; this script loads every file into PyTorch with
+   `load_state_dict(strict=True)` and asserts that PyTorch reproduces convkit's output. The
+   largest difference seen is written to convkit_in_torch.json.
+
+Run: npm run build && /usr/bin/python3 scripts/fixtures_interop.py
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from fixtures.common import enc  # noqa: E402
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
+OUT = os.path.join(ROOT, "test", "fixtures", "interop")
+
+# the reference implementation's dtype enum order (tensors are written in descending order)
+RANK = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
+TORCH_CODE = {
+    torch.bool: "BOOL", torch.uint8: "U8", torch.int8: "I8", torch.int16: "I16", torch.float16: "F16",
+    torch.bfloat16: "BF16", torch.int32: "I32", torch.float32: "F32", torch.float64: "F64", torch.int64: "I64",
+}
+
+
+def tensor_bytes(t):
+    t = t.detach().contiguous().cpu()
+    if t.dtype == torch.bfloat16:
+        return t.view(torch.int16).numpy().astype("<i2").tobytes()
+    arr = t.numpy()
+    return arr.astype(arr.dtype.newbyteorder("<")).tobytes()
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """An implementation of the format independent of convkit's (struct + json)."""
+    items = sorted(tensors.items(), key=lambda kv: (-RANK.index(TORCH_CODE[kv[1].dtype]), kv[0].encode("utf-8")))
+    header = {"__metadata__": dict(sorted(metadata.items()))} if metadata else {}
+    offset, blobs = 0, []
+    for name, t in items:
+        blob = tensor_bytes(t)
+        header[name] = {"dtype": TORCH_CODE[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def read_safetensors(path):
+    """Reads a safetensors file into torch tensors, checking the format's rules on the way."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    assert n <= 100_000_000 and data[8:9] == b"{", path
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    np_dtype = {"F32": "<f4", "F64": "<f8", "I32": "<i4", "I64": "<i8"}
+    at, out = 0, {}
+    for name, e in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"]):
+        b, end = e["data_offsets"]
+        assert b == at, f"{path}: {name} starts at {b}, expected {at}"
+        at = end
+        arr = np.frombuffer(data[8 + n + b:8 + n + end], dtype=np_dtype[e["dtype"]]).reshape(e["shape"])
+        out[name] = torch.from_numpy(arr.copy())
+    assert 8 + n + at == len(data), f"{path}: bytes after the last tensor"
+    return out, meta
+
+
+def dtype_fixture():
+    g = torch.Generator().manual_seed(7)
+    vals = {
+        "f16": torch.tensor([0.0, -0.0, 1.0, -2.5, 65504.0, 6.0e-8, 1e-4, float("inf"), float("-inf")], dtype=torch.float16),
+        "bf16": torch.tensor([1.0, -3.140625, 1e30, -1e-30, 0.0], dtype=torch.bfloat16),
+        "i64": torch.tensor([[0, -1], [2**31 - 1, -(2**31)]], dtype=torch.int64),
+        "u8": torch.tensor([0, 1, 128, 255], dtype=torch.uint8),
+        "i8": torch.tensor([-128, -1, 0, 127], dtype=torch.int8),
+        "i16": torch.tensor([-32768, 32767, 5], dtype=torch.int16),
+        "bool": torch.tensor([True, False, True], dtype=torch.bool),
+        "i32": torch.tensor([7], dtype=torch.int32),
+        "f32": torch.randn(2, 3, generator=g),
+        "f64": torch.randn(3, generator=g, dtype=torch.float64),
+        "scalar": torch.tensor(5, dtype=torch.int64),
+        "empty": torch.zeros(0, 4, dtype=torch.float16),
+    }
+    write_safetensors(os.path.join(OUT, "dtypes.safetensors"), vals, {"format": "pt"})
+    expected = {}
+    for k, t in vals.items():
+        wide = t.to(torch.float64) if t.is_floating_point() else t.to(torch.int64)
+        expected[k] = {"code": TORCH_CODE[t.dtype], "shape": list(t.shape), "data": [v if abs(v) != float("inf") else str(v) for v in wide.flatten().tolist()]}
+    # out of int32's range: each must be rejected with the element named
+    bad = {"big": torch.tensor([1, 2**31], dtype=torch.int64)}
+    write_safetensors(os.path.join(OUT, "int64_overflow.safetensors"), bad)
+    with open(os.path.join(OUT, "dtypes.json"), "w") as f:
+        json.dump(expected, f, indent=1)
+
+
+# ---- models: the same architectures as convkit's (src/models, test/interop_torch.test.ts) ----
+
+def digits(k=10):
+    return nn.Sequential(nn.Conv2d(1, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(512, 128), nn.ReLU(), nn.Linear(128, k))
+
+
+def mnist_net(k=10):
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                         nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, k))
+
+
+def lenet(k=10):
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, k))
+
+
+class Norms(nn.Module):
+    """Conv, BatchNorm2d, pool, BatchNorm1d, Linear, LayerNorm: every normalisation with running state."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(128, 16)
+        self.bn1 = nn.BatchNorm1d(16, momentum=None)
+        self.ln = nn.LayerNorm(16)
+        self.out = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.bn(self.conv(x))))
+        x = self.ln(self.bn1(self.fc(torch.flatten(x, 1))))
+        return self.out(F.relu(x))
+
+
+class Recurrent(nn.Module):
+    """A 2-layer GRU, an LSTM on its outputs, a Linear on the last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, num_layers=2)
+        self.lstm = nn.LSTM(6, 5)
+        self.fc = nn.Linear(5, 3)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        y, _ = self.lstm(y)
+        return self.fc(y[-1])
+
+
+MODELS = {
+    "digits": (digits, [2, 1, 28, 28]),
+    "mnist-net": (mnist_net, [2, 1, 28, 28]),
+    "lenet": (lenet, [2, 1, 28, 28]),
+    "norms": (Norms, [3, 3, 8, 8]),
+    "recurrent": (Recurrent, [5, 2, 4]),
+}
+
+
+def torch_models():
+    torch.manual_seed(1234)
+    cases = {}
+    for name, (ctor, shape) in MODELS.items():
+        m = ctor()
+        m.train()
+        with torch.no_grad():
+            for _ in range(3):  # moves BatchNorm's running statistics and counters off their start
+                m(torch.randn(*shape) * 2 + 0.5)
+        m.eval()
+        x = torch.randn(*shape)
+        with torch.no_grad():
+            y = m(x)
+        sd = m.state_dict()
+        write_safetensors(os.path.join(OUT, f"{name}.safetensors"), sd, {"format": "pt"})
+        cases[name] = {"keys": list(sd.keys()), "input": enc(x), "output": enc(y)}
+    with open(os.path.join(OUT, "torch_models.json"), "w") as f:
+        json.dump(cases, f)
+
+
+def convkit_models_in_torch():
+    """convkit's saved models must load into PyTorch strictly and give convkit's outputs."""
+    report = {}
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["node", os.path.join(ROOT, "scripts", "interop_convkit.mjs"), d], check=True)
+        with open(os.path.join(d, "cases.json")) as f:
+            cases = json.load(f)
+        for name, case in cases.items():
+            sd, meta = read_safetensors(os.path.join(d, case["file"]))
+            m = MODELS[name][0]()
+            m.load_state_dict(sd, strict=True)
+            m.eval()
+            for k, v in m.state_dict().items():
+                assert v.dtype == sd[k].dtype, f"{name}: {k} is {sd[k].dtype} in convkit's file, {v.dtype} in torch"
+            x = torch.tensor(case["input"]["data"], dtype=torch.float32).reshape(case["input"]["shape"])
+            with torch.no_grad():
+                y = m(x)
+            want = torch.tensor(case["output"]["data"], dtype=torch.float32).reshape(case["output"]["shape"])
+            diff = (y - want).abs().max().item()
+            assert diff <= 1e-4 * max(1.0, want.abs().max().item()), f"{name}: PyTorch differs from convkit by {diff}"
+            report[name] = {"maxAbsDiff": diff, "metadata": meta}
+            print(f"convkit {name} in PyTorch (strict): max |diff| {diff:.3g}")
+    with open(os.path.join(OUT, "convkit_in_torch.json"), "w") as f:
+        json.dump(report, f, indent=1)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    dtype_fixture()
+    torch_models()
+    convkit_models_in_torch()
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
