@@ -12,12 +12,21 @@ checks that need Python (CI has none):
    same architectures in convkit, saves them as the CLI saves `model.safetensors`, and writes an
    input and convkit's output; this script loads every file into PyTorch with
    `load_state_dict(strict=True)` and asserts that PyTorch reproduces convkit's output. The
-   largest difference seen is written to convkit_in_torch.json.
+   largest difference seen is written to convkit_in_torch.json. The same script exports the
+   cases of test/onnx_cases.ts with convkit's exportOnnx; every file must pass
+   `onnx.checker.check_model(full_check=True)` (record: onnx_checker.json).
+4. test/fixtures/interop/torch_onnx/: models exported by `torch.onnx.export` (opset 17), with an
+   input, PyTorch's output, a cotangent R and the gradients of sum(output * R) with respect to the
+   input and to every parameter that appears unchanged as an initializer (the fine-tuning step).
+5. test/fixtures/onnx_node/: the ONNX project's own node test cases for the ops convkit imports,
+   copied from Debian's libonnx-testdata (model.onnx, test_data_set_0/{input,output}_*.pb).
 
 Run: npm run build && /usr/bin/python3 scripts/fixtures_interop.py
 """
+import glob
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -216,8 +225,157 @@ def convkit_models_in_torch():
             assert diff <= 1e-4 * max(1.0, want.abs().max().item()), f"{name}: PyTorch differs from convkit by {diff}"
             report[name] = {"maxAbsDiff": diff, "metadata": meta}
             print(f"convkit {name} in PyTorch (strict): max |diff| {diff:.3g}")
+        import onnx  # Debian python3-onnx 1.12
+
+        checked = []
+        for name in sorted(os.listdir(os.path.join(d, "onnx"))):
+            model = onnx.load(os.path.join(d, "onnx", name))
+            onnx.checker.check_model(model, full_check=True)
+            checked.append(model.doc_string)
+        print(f"ONNX checker (full_check) accepts all {len(checked)} exported cases")
     with open(os.path.join(OUT, "convkit_in_torch.json"), "w") as f:
         json.dump(report, f, indent=1)
+    with open(os.path.join(OUT, "onnx_checker.json"), "w") as f:
+        json.dump({"onnx": onnx.__version__, "checked": checked}, f, indent=1)
+
+
+class PoolsAndNorms(nn.Module):
+    """Ceil-mode pools, count_include_pad, a BatchNorm that torch cannot fold, LeakyReLU, GELU."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, padding=1, stride=1)
+        self.avg = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True)
+        self.convt = nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)
+        self.pool = nn.MaxPool2d(2, ceil_mode=True)
+        self.fc = nn.Linear(3 * 4 * 4, 8)
+        self.bn = nn.BatchNorm1d(8)
+        self.ln = nn.LayerNorm(8)
+        self.out = nn.Linear(8, 4)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.avg(self.conv(x)), 0.1)
+        x = self.pool(F.gelu(self.convt(x)))
+        x = self.ln(F.relu(self.bn(self.fc(torch.flatten(x, 1)))))
+        return torch.log_softmax(self.out(x), 1)
+
+
+class Seq(nn.Module):
+    """GRU then LSTM (batch first) then a Linear with sigmoid and tanh."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 5, batch_first=True)
+        self.lstm = nn.LSTM(5, 4, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        y, _ = self.lstm(torch.tanh(y))
+        return torch.sigmoid(self.fc(y))
+
+
+TORCH_ONNX = {
+    "digits": (digits, [2, 1, 28, 28]),
+    "lenet": (lenet, [2, 1, 28, 28]),
+    "pools_norms": (PoolsAndNorms, [2, 2, 7, 7]),
+    "recurrent": (Seq, [2, 6, 3]),
+    "depthwise": (lambda: nn.Sequential(nn.Conv2d(4, 4, 3, groups=4, dilation=2, padding=2), nn.Tanh(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Softmax(1)), [2, 4, 6, 6]),
+}
+
+
+def torch_onnx():
+    d = os.path.join(OUT, "torch_onnx")
+    os.makedirs(d, exist_ok=True)
+    torch.manual_seed(4321)
+    cases = {}
+    for name, (ctor, shape) in TORCH_ONNX.items():
+        m = ctor()
+        m.train()
+        with torch.no_grad():
+            for _ in range(2):
+                m(torch.randn(*shape))
+        m.eval()
+        x = torch.randn(*shape)
+        path = os.path.join(d, f"{name}.onnx")
+        torch.onnx.export(m, (x,), path, opset_version=17, input_names=["input"], output_names=["output"])
+        import onnx
+
+        model = onnx.load(path)
+        onnx.checker.check_model(model, full_check=True)
+        inits = {i.name for i in model.graph.initializer}
+        xg = x.clone().requires_grad_(True)
+        y = m(xg)
+        R = torch.randn_like(y)
+        m.zero_grad()
+        (y * R).sum().backward()
+        grads = {k: enc(p.grad) for k, p in m.named_parameters() if k in inits}
+        cases[name] = {"input": enc(x), "output": enc(y), "R": enc(R), "inputGrad": enc(xg.grad), "grads": grads,
+                       "ops": sorted({n.op_type for n in model.graph.node})}
+        print(f"torch.onnx.export {name}: ops {cases[name]['ops']}, {len(grads)} parameter gradients kept")
+    with open(os.path.join(d, "cases.json"), "w") as f:
+        json.dump(cases, f)
+
+
+TESTDATA = "/usr/share/libonnx-testdata/data/node"
+NODE_CASES = """abs add add_bcast averagepool_1d_default averagepool_2d_ceil averagepool_2d_default averagepool_2d_pads
+averagepool_2d_pads_count_include_pad averagepool_2d_precomputed_pads averagepool_2d_precomputed_pads_count_include_pad
+averagepool_2d_precomputed_same_upper averagepool_2d_precomputed_strides averagepool_2d_same_lower averagepool_2d_same_upper
+averagepool_2d_strides averagepool_3d_default batchnorm_epsilon batchnorm_example clip clip_default_inbounds clip_default_max
+clip_default_min clip_example clip_inbounds clip_outbounds clip_splitbounds concat_1d_axis_0 concat_2d_axis_1
+concat_3d_axis_negative_2 constant constant_pad conv_with_autopad_same conv_with_strides_and_asymmetric_padding
+conv_with_strides_no_padding conv_with_strides_padding convtranspose convtranspose_1d convtranspose_3d convtranspose_dilations
+convtranspose_pad convtranspose_pads convtranspose_with_kernel div div_bcast div_example elu
+elu_default erf exp flatten_axis0 flatten_axis1 flatten_axis3 flatten_default_axis flatten_negative_axis1 gather_0 gather_1
+gather_2d_indices gather_negative_indices gemm_all_attributes gemm_alpha gemm_beta gemm_default_matrix_bias
+gemm_default_no_bias gemm_default_scalar_bias gemm_default_single_elem_vector_bias gemm_default_vector_bias
+gemm_default_zero_bias gemm_transposeA gemm_transposeB globalaveragepool globalaveragepool_precomputed gru_defaults
+gru_with_initial_bias identity layer_normalization_2d_axis0 layer_normalization_2d_axis_negative_1
+layer_normalization_3d_axis1_epsilon layer_normalization_4d_axis_negative_2 layer_normalization_default_axis leakyrelu
+leakyrelu_default log logsoftmax_axis_0 logsoftmax_axis_1 logsoftmax_default_axis logsoftmax_large_number lstm_defaults
+lstm_with_initial_bias matmul_2d matmul_3d matmul_4d maxpool_1d_default maxpool_2d_ceil maxpool_2d_default
+maxpool_2d_dilations maxpool_2d_pads maxpool_2d_precomputed_pads maxpool_2d_precomputed_same_upper
+maxpool_2d_precomputed_strides maxpool_2d_same_lower maxpool_2d_same_upper maxpool_2d_strides maxpool_3d_default mul
+mul_bcast neg pow pow_bcast_array pow_bcast_scalar reciprocal reduce_mean_default_axes_keepdims_example
+reduce_mean_do_not_keepdims_random reduce_mean_keepdims_random reduce_mean_negative_axes_keepdims_random
+reduce_sum_default_axes_keepdims_random reduce_sum_do_not_keepdims_random reduce_sum_keepdims_random
+reduce_sum_empty_axes_input_noop_random relu reshape_extended_dims reshape_negative_dim reshape_one_dim
+reshape_reordered_all_dims reshape_zero_and_negative_dim reshape_zero_dim shape shape_example sigmoid slice
+slice_default_axes slice_default_steps slice_end_out_of_bounds slice_neg slice_neg_steps slice_negative_axes
+slice_start_out_of_bounds softmax_axis_0 softmax_axis_1 softmax_default_axis softmax_large_number softmax_negative_axis
+softplus softplus_example split_equal_parts_1d split_equal_parts_2d split_variable_parts_2d sqrt squeeze
+squeeze_negative_axes sub sub_bcast tanh transpose_all_permutations_3 transpose_default unsqueeze_axis_0 unsqueeze_axis_3
+unsqueeze_negative_axes unsqueeze_three_axes unsqueeze_unsorted_axes rnn_seq_length lstm_with_peepholes""".split()
+
+
+# made at opsets below 11; these ops' semantics are unchanged up to 17, so the copy imports opset 13
+OLD_OPSET = {"elu", "elu_default", "globalaveragepool", "globalaveragepool_precomputed", "softplus", "softplus_example"}
+# refused with a typed error naming the attribute (test/onnx_import.test.ts checks the message)
+REFUSED = ["convtranspose_kernel_shape", "convtranspose_autopad_same", "convtranspose_output_shape", "maxpool_with_argmax_2d_precomputed_pads", "batchnorm_example_training_mode", "dropout_default_mask"]
+
+
+def onnx_node_cases():
+    import onnx
+
+    dst = os.path.join(ROOT, "test", "fixtures", "onnx_node")
+    shutil.rmtree(dst, ignore_errors=True)
+    for name in NODE_CASES:
+        src = os.path.join(TESTDATA, f"test_{name}")
+        os.makedirs(os.path.join(dst, name, "test_data_set_0"))
+        if name in OLD_OPSET:
+            model = onnx.load(os.path.join(src, "model.onnx"))
+            model.opset_import[0].version = 13
+            onnx.save(model, os.path.join(dst, name, "model.onnx"))
+        else:
+            shutil.copy(os.path.join(src, "model.onnx"), os.path.join(dst, name, "model.onnx"))
+        for pb in glob.glob(os.path.join(src, "test_data_set_0", "*.pb")):
+            shutil.copy(pb, os.path.join(dst, name, "test_data_set_0"))
+    refused = os.path.join(ROOT, "test", "fixtures", "onnx_refused")
+    shutil.rmtree(refused, ignore_errors=True)
+    os.makedirs(refused)
+    for name in REFUSED:
+        shutil.copy(os.path.join(TESTDATA, f"test_{name}", "model.onnx"), os.path.join(refused, f"{name}.onnx"))
+    print(f"copied {len(NODE_CASES)} ONNX node test cases and {len(REFUSED)} refused ones")
 
 
 def main():
@@ -225,6 +383,8 @@ def main():
     dtype_fixture()
     torch_models()
     convkit_models_in_torch()
+    torch_onnx()
+    onnx_node_cases()
     print(f"wrote {OUT}")
 
 
