@@ -1,7 +1,6 @@
 /** `convkit eval CHECKPOINT` and `convkit predict CHECKPOINT IMAGE.png...`. */
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
-import { buildModel } from '../models/index.js';
 import { fashionMnist, idxDataset, loadDigits, readImage } from '../io/index.js';
 import { evaluate } from '../train/loop.js';
 import { softmax } from '../ops/activation.js';
@@ -10,7 +9,7 @@ import { reshape } from '../ops/movement.js';
 import type { Tensor } from '../tensor.js';
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
-import { loadModelFile } from './checkpoint.js';
+import { restoreModel } from './restore.js';
 import { MODELS } from '../models/index.js';
 
 interface Out {
@@ -28,27 +27,14 @@ const PREDICT_FLAGS: Record<string, FlagSpec> = {
   top: { type: 'int', help: 'how many classes to list', default: 3, placeholder: 'K' },
 };
 
-/** The model in a checkpoint, a model file or a plain state dict (architecture from --model or the metadata). */
-function restore(op: string, path: string, flagModel: string | undefined) {
-  const f = loadModelFile(path);
-  const name = flagModel ?? f.model;
-  if (name === null) {
-    throw new ValueError({ op, arg: '--model', expected: `the architecture of the state dict in ${path} (--model ${Object.keys(MODELS).join('|')})`, got: 'no --model flag and no "model" metadata in the file' });
-  }
-  const model = buildModel(name, 10);
-  model.loadStateDict(f.stateDict);
-  model.eval();
-  return { model, name, data: f.run?.data ?? 'digits' };
-}
-
 export function evalCommand(argv: readonly string[], out: Out): number {
   if (argv.includes('--help')) {
-    out.write(helpText('usage: convkit eval CHECKPOINT [--data NAME]', 'Evaluates a saved model on a test set.', EVAL_FLAGS));
+    out.write(helpText('usage: convkit eval MODEL(.safetensors|.onnx) [--data NAME] [--model NAME]', 'Evaluates a saved model on a test set.', EVAL_FLAGS));
     return 0;
   }
   const { flags, positional } = parseArgs('eval', argv, EVAL_FLAGS);
   if (positional.length !== 1) throw new ValueError({ op: 'convkit eval', arg: 'CHECKPOINT', expected: 'one checkpoint path', got: positional.length ? positional.join(' ') : 'none' });
-  const { model, name, data } = restore('convkit eval', positional[0]!, flags['model'] as string | undefined);
+  const { model, name, data } = restoreModel('convkit eval', positional[0]!, flags['model'] as string | undefined);
   const spec = (flags['data'] as string | undefined) ?? data;
   const test = spec === 'digits' ? loadDigits().test : spec === 'fashion' ? fashionMnist().test : idxDataset(spec.slice(4)).test;
   const r = evaluate(model, new DataLoader(test, { batchSize: 500 }));
@@ -58,12 +44,12 @@ export function evalCommand(argv: readonly string[], out: Out): number {
 
 export function predictCommand(argv: readonly string[], out: Out): number {
   if (argv.includes('--help')) {
-    out.write(helpText('usage: convkit predict CHECKPOINT IMAGE.png...', 'Prints the top classes with probabilities for each PNG image (resized to 28×28 grey).', PREDICT_FLAGS));
+    out.write(helpText('usage: convkit predict MODEL(.safetensors|.onnx) IMAGE.png...', 'Prints the top classes with probabilities for each PNG image (resized to 28×28 grey).', PREDICT_FLAGS));
     return 0;
   }
   const { flags, positional } = parseArgs('predict', argv, PREDICT_FLAGS);
   if (positional.length < 2) throw new ValueError({ op: 'convkit predict', arg: 'IMAGE', expected: 'a checkpoint and at least one PNG image', got: positional.length ? positional.join(' ') : 'nothing' });
-  const { model } = restore('convkit predict', positional[0]!, flags['model'] as string | undefined);
+  const { model } = restoreModel('convkit predict', positional[0]!, flags['model'] as string | undefined);
   const k = Math.max(1, Math.min(10, flags['top'] as number));
   for (const path of positional.slice(1)) {
     const img = readImage(path, { size: [28, 28], grey: true, invert: flags['invert'] === true });

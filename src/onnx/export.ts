@@ -32,6 +32,13 @@ export interface ExportOnnxOptions {
   outputNames?: readonly string[];
   /** Stored as the model's doc_string. */
   docString?: string;
+  /**
+   * Declare dim 0 of inputs and outputs as a symbolic "batch" and write Reshapes that keep dim 0
+   * batch-free (default false: every shape as traced). Ops whose ONNX form carries other static
+   * shapes (Expand, functional layer norms) still fix the batch; onnxruntime then reports the
+   * mismatch rather than computing something else.
+   */
+  dynamicBatch?: boolean;
 }
 
 type Event = { kind: 'op'; e: OpEvent } | { kind: 'unit'; module: AnyModule; lower: UnitLowering; inputs: unknown[]; outputs: Tensor[] };
@@ -77,13 +84,13 @@ function trace(model: AnyModule, opset: number, fn: () => unknown): { events: Ev
   }
 }
 
-function valueInfo(name: string, t: Tensor): ValueInfoProto {
+function valueInfo(name: string, t: Tensor, dynamicBatch: boolean): ValueInfoProto {
   return create(ValueInfoProtoSchema, {
     name,
     type: {
       value: {
         case: 'tensorType',
-        value: { elemType: onnxType(t.dtype), shape: { dim: t.shape.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } },
+        value: { elemType: onnxType(t.dtype), shape: { dim: t.shape.map((d, i) => ({ value: dynamicBatch && i === 0 ? { case: 'dimParam' as const, value: 'batch' } : { case: 'dimValue' as const, value: BigInt(d) } })) } },
       },
     },
   });
@@ -106,7 +113,7 @@ export function exportOnnx(model: AnyModule, exampleInput: Tensor | readonly Ten
     throw new ValueError({ op, arg: 'exampleInput', expected: 'a Tensor or a non-empty array of Tensors', got: fmtValue(exampleInput) });
   }
   for (const k of Object.keys(options)) {
-    if (!['opset', 'inputNames', 'outputNames', 'docString'].includes(k)) throw new ValueError({ op, arg: `options.${k}`, expected: 'one of opset, inputNames, outputNames, docString', got: `unknown option "${k}"` });
+    if (!['opset', 'inputNames', 'outputNames', 'docString', 'dynamicBatch'].includes(k)) throw new ValueError({ op, arg: `options.${k}`, expected: 'one of opset, inputNames, outputNames, docString, dynamicBatch', got: `unknown option "${k}"` });
   }
   const opset = options.opset ?? 17;
   if (!Number.isInteger(opset) || opset < 13 || opset > 17) throw new ValueError({ op, arg: 'options.opset', expected: 'an integer from 13 to 17', got: fmtValue(opset) });
@@ -123,7 +130,7 @@ export function exportOnnx(model: AnyModule, exampleInput: Tensor | readonly Ten
     for (const [m, t] of modes) m.training = t;
   }
 
-  const g = new GraphBuilder(opset, params);
+  const g = new GraphBuilder(opset, params, options.dynamicBatch === true);
   const inNames = names(options.inputNames, inputs.length, 'input', 'inputNames');
   inputs.forEach((t, i) => g.bind(t, inNames[i]!));
   // outputs of ops that have no ONNX counterpart here (e.g. max-pool indices) must not be used
@@ -175,8 +182,8 @@ export function exportOnnx(model: AnyModule, exampleInput: Tensor | readonly Ten
     name: model.constructor.name,
     node: g.nodes,
     initializer: g.initializers,
-    input: inputs.map((t, i) => valueInfo(inNames[i]!, t)),
-    output: outputs.map((t, i) => valueInfo(outNames[i]!, t)),
+    input: inputs.map((t, i) => valueInfo(inNames[i]!, t, options.dynamicBatch === true)),
+    output: outputs.map((t, i) => valueInfo(outNames[i]!, t, options.dynamicBatch === true)),
   });
   return encodeModel(
     newModel({

@@ -19,6 +19,8 @@ export class GraphBuilder {
     readonly opset: number,
     /** Parameters and buffers of the model, by state-dict name (they become initializers). */
     private readonly params: ReadonlyMap<Tensor, string>,
+    /** Reshapes that keep dim 0 write 0 there (ONNX: copy the input's size), so the batch may vary. */
+    readonly dynamicBatch = false,
   ) {}
 
   /** A new value name: `hint` if free, else `hint_N`. */

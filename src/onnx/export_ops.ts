@@ -185,7 +185,11 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   ceil: unary('Ceil'),
   sign: unary('Sign'),
   clamp: clip,
-  reshape: (g, e, [x]) => [g.reshape(x!, e.outputs[0]!.shape)],
+  reshape: (g, e, [x]) => {
+    const [i, o] = [e.inputs[0]!.shape, e.outputs[0]!.shape];
+    const keepBatch = g.dynamicBatch && i.length > 0 && o.length > 0 && i[0] === o[0];
+    return [g.reshape(x!, keepBatch ? [0, ...o.slice(1)] : o)];
+  },
   permute: (g, e, [x]) => [g.op('Transpose', [x!], { perm: ints(e.attrs as number[]) })],
   expand: (g, e, [x]) => [g.op('Expand', [x!, g.int64s(e.outputs[0]!.shape)])],
   slice,

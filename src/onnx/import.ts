@@ -43,14 +43,17 @@ export class OnnxModule extends Module<Tensor[], Tensor | Tensor[]> {
   /** Graph input and output names, in order. */
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Declared input shapes (symbolic or unknown dims as null). */
+  readonly inputShapes: readonly (readonly (number | null)[])[];
   /** Opset of the default domain. */
   readonly opset: number;
   private readonly _steps: readonly Step[];
   private readonly _values: ReadonlyMap<string, () => Tensor>;
 
-  constructor(inputNames: string[], outputNames: string[], opset: number, steps: Step[], inits: Map<string, { t: Tensor; kind: 'param' | 'buffer' | 'const' }>) {
+  constructor(inputNames: string[], inputShapes: (number | null)[][], outputNames: string[], opset: number, steps: Step[], inits: Map<string, { t: Tensor; kind: 'param' | 'buffer' | 'const' }>) {
     super();
     this.inputNames = inputNames;
+    this.inputShapes = inputShapes;
     this.outputNames = outputNames;
     this.opset = opset;
     this._steps = steps;
@@ -87,6 +90,17 @@ export class OnnxModule extends Module<Tensor[], Tensor | Tensor[]> {
 
   /** Runs the graph on the inputs (as many as `inputNames`); one output → a Tensor, several → an array. */
   forward(...inputs: Tensor[]): Tensor | Tensor[] {
+    return this.run(inputs, null);
+  }
+
+  /** One row per node: name, op, output shapes and the parameter elements it reads (for summaries). */
+  nodeTable(...inputs: Tensor[]): { name: string; op: string; shapes: number[][]; params: number }[] {
+    const rows: { name: string; op: string; shapes: number[][]; params: number }[] = [];
+    this.run(inputs, rows);
+    return rows;
+  }
+
+  private run(inputs: Tensor[], rows: { name: string; op: string; shapes: number[][]; params: number }[] | null): Tensor | Tensor[] {
     const op = 'OnnxModule.forward';
     if (inputs.length !== this.inputNames.length || !inputs.every(isTensor)) {
       throw new ValueError({ op, arg: 'inputs', expected: `${this.inputNames.length} tensors (${this.inputNames.join(', ')})`, got: fmtValue(inputs) });
@@ -113,6 +127,10 @@ export class OnnxModule extends Module<Tensor[], Tensor | Tensor[]> {
         },
       };
       const outs = s.spec.run(ctx);
+      if (rows !== null) {
+        const params = s.inputs.filter((n) => this._values.has(n) && !env.has(n)).reduce((p, n) => p + (this._values.get(n)!().dtype === 'int32' ? 0 : this._values.get(n)!().numel), 0);
+        rows.push({ name: s.info.name, op: s.info.op, shapes: outs.map((t) => [...t.shape]), params });
+      }
       s.outputs.forEach((n, i) => {
         if (n !== '' && outs[i] !== undefined) env.set(n, outs[i]!);
       });
@@ -155,7 +173,12 @@ export function importOnnx(bytes: Uint8Array): OnnxModule {
     inits.set(init.name, { t, kind });
   }
   // IR 3 lists initializers among the inputs too: the real inputs are the rest
-  const inputNames = graph.input.map((v) => v.name).filter((n) => !inits.has(n));
+  const realInputs = graph.input.filter((v) => !inits.has(v.name));
+  const inputNames = realInputs.map((v) => v.name);
+  const inputShapes = realInputs.map((v) => {
+    const t = v.type?.value.case === 'tensorType' ? v.type.value.value : undefined;
+    return (t?.shape?.dim ?? []).map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : null));
+  });
   const outputNames = graph.output.map((v) => v.name);
 
   const known = new Set<string>([...inputNames, ...inits.keys()]);
@@ -179,5 +202,5 @@ export function importOnnx(bytes: Uint8Array): OnnxModule {
     return { info, spec, attrs, inputs: [...n.input], outputs };
   });
   for (const o of outputNames) if (!known.has(o)) throw bad('graph.output', 'values the graph computes', `"${o}"`);
-  return new OnnxModule(inputNames, outputNames, opset, steps, inits);
+  return new OnnxModule(inputNames, inputShapes, outputNames, opset, steps, inits);
 }
