@@ -15,6 +15,7 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/tape.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/movement.js';
+export { copy_, fill_, zero_, add_, sub_, mul_, div_ } from './ops/inplace.js';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, gradcheck } from './autograd/functional.js';
 export type { GradcheckOptions } from './autograd/functional.js';
 export * from './ops/activation.js';

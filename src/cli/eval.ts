@@ -7,6 +7,7 @@ import { softmax } from '../ops/activation.js';
 import { noGrad } from '../autograd/tape.js';
 import { reshape } from '../ops/movement.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
 import { restoreModel } from './restore.js';
@@ -54,7 +55,7 @@ export function predictCommand(argv: readonly string[], out: Out): number {
   for (const path of positional.slice(1)) {
     const img = readImage(path, { size: [28, 28], grey: true, invert: flags['invert'] === true });
     const probs = noGrad(() => softmax(model.forward(reshape(img, [1, 1, 28, 28])) as Tensor, 1));
-    const ranked = [...probs.data].map((p, c) => [c, p] as const).sort((a, b) => b[1] - a[1]).slice(0, k);
+    const ranked = [...valuesOf(probs)].map((p, c) => [c, p] as const).sort((a, b) => b[1] - a[1]).slice(0, k);
     out.write(`${path}: ${ranked.map(([c, p]) => `${c} (${(100 * p).toFixed(1)}%)`).join(', ')}\n`);
   }
   return 0;

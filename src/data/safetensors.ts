@@ -19,7 +19,7 @@
 import type { DType, Data } from '../dtype.js';
 import { alloc } from '../dtype.js';
 import { FormatError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
 import { FILE_DTYPES, READABLE, decodeValues, int64Bytes, writeCode } from './safetensors_dtypes.js';
 
 /** The reference implementation's limit on the JSON header. */
@@ -94,7 +94,8 @@ export function planSafetensors(op: string, stateDict: Record<string, Tensor>, m
   let offset = 0;
   const parts: Uint8Array[] = [];
   items.forEach(({ name, t, code }, k) => {
-    const bytes = code === 'I64' ? int64Bytes(t.data) : leBytes(t.data);
+    const values = valuesOf(t);
+    const bytes = code === 'I64' ? int64Bytes(values) : leBytes(values);
     const entry = `{"dtype":"${code}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes.length}]}`;
     json += `${meta.length > 0 || k > 0 ? ',' : ''}${JSON.stringify(name)}:${entry}`;
     offset += bytes.length;

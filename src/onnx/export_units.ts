@@ -10,7 +10,7 @@
  * with Y of shape [seq, 1, batch, hidden] (squeezed between layers); layout stays 0 (onnxruntime
  * refuses layout=1), so batch-first inputs are transposed around the nodes.
  */
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import type { AnyModule } from '../nn/module.js';
 import { BatchNormNd, LayerNorm } from '../nn/norm.js';
 import { RNN, GRU, LSTM } from '../nn/recurrent.js';
@@ -49,15 +49,17 @@ function layerNorm(g: GraphBuilder, m: AnyModule, [x]: readonly unknown[]): stri
 /** Rows of `w` (gates × hidden along dim 0) rearranged from torch's gate order into ONNX's. */
 function reorderGates(w: Tensor, hidden: number, order: readonly number[]): Tensor {
   const row = w.numel / w.shape[0]!;
-  const out = new (w.data.constructor as Float32ArrayConstructor)(w.numel);
-  order.forEach((src, dst) => out.set(w.data.subarray(src * hidden * row, (src + 1) * hidden * row), dst * hidden * row));
+  const values = valuesOf(w);
+  const out = new (values.constructor as Float32ArrayConstructor)(w.numel);
+  order.forEach((src, dst) => out.set(values.subarray(src * hidden * row, (src + 1) * hidden * row), dst * hidden * row));
   return new Tensor(out, [1, ...w.shape]);
 }
 
 function concatBias(a: Tensor, b: Tensor): Tensor {
-  const out = new (a.data.constructor as Float32ArrayConstructor)(a.numel + b.numel);
-  out.set(a.data);
-  out.set(b.data, a.numel);
+  const av = valuesOf(a);
+  const out = new (av.constructor as Float32ArrayConstructor)(a.numel + b.numel);
+  out.set(av);
+  out.set(valuesOf(b), a.numel);
   return new Tensor(out, [1, a.numel + b.numel]);
 }
 

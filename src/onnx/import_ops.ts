@@ -8,6 +8,7 @@
  */
 import { tensor } from '../creation.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import * as ck from '../ops/elementwise.js';
 import { mean, sum } from '../ops/reduce.js';
 import { cat, expand, flip, indexSelect, pad, permute, reshape, slice, split, squeeze, to, unsqueeze } from '../ops/movement.js';
@@ -15,7 +16,8 @@ import { elu, leakyRelu, logSoftmax, relu, sigmoid, softmax, softplus, tanh, gel
 import type { Ctx, OpSpec } from './import_spec.js';
 import { nodeError } from './import_spec.js';
 
-const ints = (t: Tensor): number[] => [...t.data];
+const ints = (t: Tensor): number[] => [...valuesOf(t)];
+const first = (t: Tensor): number => valuesOf(t)[0]!;
 const norm = (d: number, rank: number): number => (d < 0 ? d + rank : d);
 
 function unary(f: (x: Tensor) => Tensor): OpSpec {
@@ -143,7 +145,7 @@ function padSpec(): OpSpec {
     run: (c) => {
       const x = c.input(0);
       const pads = c.node.opset >= 11 ? ints(c.input(1)) : c.attrs.ints('pads', [])!;
-      const value = c.node.opset >= 11 ? (c.inputs[2] ? c.inputs[2].data[0]! : 0) : c.attrs.float('value', 0);
+      const value = c.node.opset >= 11 ? (c.inputs[2] ? first(c.inputs[2]) : 0) : c.attrs.float('value', 0);
       const mode = c.attrs.str('mode', 'constant');
       const r = x.ndim;
       // ONNX [x1_begin, ..., xn_begin, x1_end, ...] → torch's (before, after) pairs from the last dim
@@ -160,8 +162,8 @@ function clipSpec(): OpSpec {
     attrs: ['min', 'max'],
     run: (c) => {
       const x = c.input(0);
-      const lo = c.node.opset >= 11 ? (c.inputs[1] ? c.inputs[1].data[0]! : null) : c.attrs.has('min') ? c.attrs.float('min', 0) : null;
-      const hi = c.node.opset >= 11 ? (c.inputs[2] ? c.inputs[2].data[0]! : null) : c.attrs.has('max') ? c.attrs.float('max', 0) : null;
+      const lo = c.node.opset >= 11 ? (c.inputs[1] ? first(c.inputs[1]) : null) : c.attrs.has('min') ? c.attrs.float('min', 0) : null;
+      const hi = c.node.opset >= 11 ? (c.inputs[2] ? first(c.inputs[2]) : null) : c.attrs.has('max') ? c.attrs.float('max', 0) : null;
       return [lo === null && hi === null ? x : ck.clamp(x, lo, hi)];
     },
   };
@@ -286,7 +288,7 @@ export const GENERAL_OPS: Readonly<Record<string, OpSpec>> = {
     run: (c) => {
       const v = c.attrs.tensor('value');
       const shape = ints(c.input(0));
-      return [ck.add(tensor(new Array<number>(shape.reduce((p, d) => p * d, 1)).fill(v ? v.data[0]! : 0), { shape, dtype: v?.dtype ?? 'float32' }), 0)];
+      return [ck.add(tensor(new Array<number>(shape.reduce((p, d) => p * d, 1)).fill(v ? first(v) : 0), { shape, dtype: v?.dtype ?? 'float32' }), 0)];
     },
   },
   Shape: {
@@ -303,7 +305,7 @@ export const GENERAL_OPS: Readonly<Record<string, OpSpec>> = {
     attrs: ['ratio', 'seed'],
     outputs: 1,
     run: (c) => {
-      if (c.inputs[2] && c.inputs[2].data[0] !== 0) throw nodeError(c.node, 'input "training_mode"', 'false (inference)', 'true');
+      if (c.inputs[2] && first(c.inputs[2]) !== 0) throw nodeError(c.node, 'input "training_mode"', 'false (inference)', 'true');
       return [c.input(0)];
     },
   },

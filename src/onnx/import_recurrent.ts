@@ -7,6 +7,7 @@
  */
 import { zeros } from '../creation.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import { add, mul, sub } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { narrow, permute, reshape, stack, squeeze } from '../ops/movement.js';
@@ -50,7 +51,7 @@ function run(mode: Mode, c: Ctx): Tensor[] {
   if (H <= 0 || W.shape[1] !== G * H) throw nodeError(c.node, 'attribute "hidden_size"', `W.shape[1] / ${G} = ${W.shape[1]! / G}`, H);
   const B = c.inputs[3] ?? null;
   const lens = c.inputs[4] ?? null;
-  if (lens !== null && [...lens.data].some((v) => v !== L)) throw nodeError(c.node, 'input "sequence_lens"', `every length equal to the sequence length ${L}`, [...lens.data]);
+  if (lens !== null && [...valuesOf(lens)].some((v) => v !== L)) throw nodeError(c.node, 'input "sequence_lens"', `every length equal to the sequence length ${L}`, [...valuesOf(lens)]);
   const h0 = c.inputs[5] ?? null;
   const c0 = mode === 'LSTM' ? (c.inputs[6] ?? null) : null;
   const P = mode === 'LSTM' ? (c.inputs[7] ?? null) : null;

@@ -11,7 +11,7 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { DType } from '../dtype.js';
 import { FormatError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import { halfToFloat } from '../data/safetensors_dtypes.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto } from './gen/onnx_pb.js';
 import {
@@ -69,7 +69,7 @@ export function onnxType(dtype: DType): DT {
 
 /** A tensor as an ONNX TensorProto (raw little-endian data). */
 export function tensorProto(name: string, t: Tensor): TensorProto {
-  const d = t.data;
+  const d = valuesOf(t);
   const raw = new Uint8Array(d.byteLength);
   const v = new DataView(raw.buffer);
   for (let i = 0; i < d.length; i++) {

@@ -5,22 +5,30 @@
  * the engine has WebAssembly SIMD.
  */
 import type { Backend } from '../../backend.js';
-import { registerBackend } from '../../backend.js';
+import { KernelTable, registerBackend } from '../../backend.js';
+import type { Data } from '../../dtype.js';
+import { reluOps } from '../../ops/activation.js';
+import { convOp, convTransposeOp, convWeightGradOp } from '../../ops/conv_ops.js';
+import { linearOp, matmulOp } from '../../ops/matmul.js';
+import { maxPoolBackwardOp, maxPoolOp } from '../../ops/pool_ops.js';
 import { wasmActivationKernels } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmMatmulKernels } from './matmul.js';
 import { wasmPoolKernels } from './pooling.js';
 import { wasmSupported } from './runtime.js';
 
-export const wasmBackend: Backend = {
-  name: 'wasm',
-  kernels: {
-    ...wasmMatmulKernels,
-    ...wasmConvKernels,
-    ...wasmPoolKernels,
-    ...wasmActivationKernels,
-  },
-};
+const kernels = new KernelTable<Data>()
+  .set(matmulOp, wasmMatmulKernels.matmul)
+  .set(linearOp, wasmMatmulKernels.linear)
+  .set(convOp, wasmConvKernels.conv)
+  .set(convTransposeOp, wasmConvKernels.convTranspose)
+  .set(convWeightGradOp, wasmConvKernels.convWeightGrad)
+  .set(maxPoolOp, wasmPoolKernels.maxPool)
+  .set(maxPoolBackwardOp, wasmPoolKernels.maxPoolBackward)
+  .set(reluOps.forwardOp, wasmActivationKernels.relu)
+  .set(reluOps.backwardOp, wasmActivationKernels.reluBackward);
+
+export const wasmBackend: Backend<Data> = { name: 'wasm', device: null, kernels };
 
 /**
  * Registers the 'wasm' backend (without selecting it). Returns false, registering nothing, when
