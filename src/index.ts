@@ -42,6 +42,8 @@ export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
 export { MODELS, buildModel } from './models/index.js';
 export type { ModelInfo } from './models/index.js';
+export { exportOnnx, importOnnx, OnnxModule, SUPPORTED_ONNX_OPS } from './onnx/index.js';
+export type { ExportOnnxOptions } from './onnx/index.js';
 export { trainEpoch, evaluate, randomShift } from './train/loop.js';
 export type { StepReport, EpochResult, TrainEpochOptions } from './train/loop.js';
 export { TrainingDiagnostics } from './train/diagnostics.js';
