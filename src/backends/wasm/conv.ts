@@ -21,12 +21,13 @@ import type { ConvPlan } from '../../ops/conv_ops.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
+import { CONV } from './abi.js';
 import { Scratch } from './scratch.js';
 import type { WasmExports } from './runtime.js';
 
 /** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
-const NPARAMS = 34;
-const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31, FLAGS: 32, QROWS: 33 } as const;
+const NPARAMS = CONV.SIZE;
+const P = CONV;
 
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
@@ -82,7 +83,7 @@ function slabFloats(p: ConvPlan, rows: number, ch: number): number {
 /** Units wanted per thread, so uneven units still balance. */
 const UNITS_PER_THREAD = 4;
 
-type Slot = (typeof P)[keyof typeof P];
+type Slot = (typeof P)['X' | 'W' | 'B' | 'Y' | 'APACK' | 'GPACK' | 'CHUNK' | 'NCHUNK' | 'FLAGS' | 'QROWS'];
 
 /** One call of the module: what goes where in the parameter block and the arena. */
 interface Launch {
