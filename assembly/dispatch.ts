@@ -2,7 +2,8 @@
 import { convForwardUnit, convInputUnit, convPackGradUnit, convWeightUnit, convDirectUnit, convPackGradDirectUnit, convWeightDirectUnit, dwDirectUnit, dwWeightUnit } from './conv';
 import { gemmUnit, packAUnit, packBUnit, linearSmallUnit } from './jobs';
 import { maxPool2Unit } from './pool';
-import { reluUnit } from './eltwise';
+import { eltMapUnit } from './eltwise';
+import { sgdUnit, adamUnit } from './optim';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -21,7 +22,9 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 11: dwWeightUnit(args, unit, slot); break;
     case 12: maxPool2Unit(args, unit); break;
     case 13: linearSmallUnit(args, unit); break;
-    case 14: reluUnit(args, unit); break;
+    case 14: eltMapUnit(args, unit); break;
+    case 15: sgdUnit(args, unit); break;
+    case 16: adamUnit(args, unit); break;
     default: unreachable();
   }
 }

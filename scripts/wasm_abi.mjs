@@ -20,7 +20,10 @@ export const JOBS = [
   ['dwWeight', 'conv', 'dwWeightUnit', true],
   ['maxPool2', 'pool', 'maxPool2Unit', false],
   ['linearSmall', 'jobs', 'linearSmallUnit', false],
-  ['relu', 'eltwise', 'reluUnit', false],
+  // element-wise maps, activations and optimizer steps (src/backends/wasm/eltwise*.ts, optim.ts)
+  ['eltMap', 'eltwise', 'eltMapUnit', false],
+  ['sgd', 'optim', 'sgdUnit', false],
+  ['adam', 'optim', 'adamUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -35,7 +38,32 @@ export const BLOCKS = {
   gemm: ['A', 'B', 'C', 'LDC', 'MBLOCKS', 'NPANELS', 'K', 'ACC', 'BANDM', 'BANDN', 'UNITSN'],
   linearSmall: ['X', 'W', 'B', 'Y', 'M', 'K', 'N', 'PER'],
   maxPool2: ['X', 'Y', 'IDX', 'H', 'W', 'OH', 'OW', 'PER', 'PLANES'],
-  relu: ['X', 'Y', 'G', 'N', 'PER', 'MODE'],
+  // an element-wise map over up to three operands walked with coalesced strides (0 = broadcast):
+  // F: the parameters d0, d1 (f64), p0, p1 (f32x4 splats), i0, i1 (i32x4 splats) at byte offset 0
+  // (assembly/eltwise_ops.ts reads them); OP: an ELT_OP code; the output is contiguous
+  eltMap: [['F', 20], 'OP', 'NDIM', 'N', 'PER', 'Y', ['X', 3], ['SHAPE', 6], ['S0', 6], ['S1', 6], ['S2', 6]],
+  // fused optimizer steps in f64 (the reference's arithmetic); F: f64 hyper-parameters (see optim.ts)
+  sgd: [['F', 8], 'FLAGS', 'N', 'PER', 'P', 'G', 'B'],
+  adam: [['F', 18], 'FLAGS', 'N', 'PER', 'P', 'G', 'M', 'V', 'VMAX'],
+};
+
+// ENUMS: name → list of codes. Generated: NAME_CODE = index (AssemblyScript, upper case) and
+// NAME = { code: index } (TypeScript).
+export const ENUMS = {
+  // element-wise map operations (assembly/eltwise*.ts); F/I: float32/int32 operands
+  eltOp: [
+    // no operand, one operand
+    'fill', 'copy', 'f2i', 'i2f', 'negF', 'negI', 'absF', 'absI', 'signF', 'signI', 'squareF', 'squareI',
+    'recip', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'floor', 'ceil', 'round',
+    'roundUp', 'roundDown', 'powS', 'cube', 'powHalf', 'clampSF', 'clampSI',
+    'relu', 'leaky', 'sigmoid', 'tanh', 'gelu', 'geluTanh', 'softplus', 'elu', 'silu',
+    // two operands
+    'addF', 'addI', 'subF', 'subI', 'mulF', 'mulI', 'div', 'addAlphaF', 'addAlphaI', 'pow',
+    'maxF', 'maxI', 'minF', 'minI', 'eqF', 'eqI', 'neF', 'neI', 'ltF', 'ltI', 'leF', 'leI', 'gtF', 'gtI', 'geF', 'geI',
+    'reluBwd', 'leakyBwd', 'sigmoidBwd', 'tanhBwd', 'geluBwd', 'geluTanhBwd', 'softplusBwd', 'eluBwd', 'siluBwd',
+    // three operands
+    'whereF', 'whereI', 'clampLoF', 'clampHiF', 'clampF', 'clampLoI', 'clampHiI', 'clampI',
+  ],
 };
 
 function layout(fields) {
@@ -75,6 +103,13 @@ export function generate() {
     dispatch += `    case ${id}: ${fn}(args, unit${slot ? ', slot' : ''}); break;\n`;
   });
   dispatch += '    default: unreachable();\n  }\n}\n';
+  for (const [name, codes] of Object.entries(ENUMS)) {
+    const N = upper(name);
+    codes.forEach((c, i) => {
+      as += `export const ${N}_${upper(c)}: i32 = ${i};\n`;
+    });
+    ts += `\n/** Codes of \`${name}\`. */\nexport const ${N} = { ${codes.map((c, i) => `${c}: ${i}`).join(', ')} } as const;\n`;
+  }
   ts += `\n/** Job ids of the module's \`run\`. */\nexport const JOB = { ${JOBS.map(([name], id) => `${name}: ${id}`).join(', ')} } as const;\n`;
   return { 'assembly/abi.ts': as, 'assembly/dispatch.ts': dispatch, 'src/backends/wasm/abi.ts': ts };
 }

@@ -9,15 +9,16 @@ import type { Backend } from '../../backend.js';
 import { KernelTable, registerBackend } from '../../backend.js';
 import type { Block } from './heap.js';
 import { wasmDevice } from './device.js';
-import { reluOps } from '../../ops/activation.js';
 import { convOp, convTransposeOp, convWeightGradOp } from '../../ops/conv_ops.js';
 import { linearOp, matmulOp } from '../../ops/matmul.js';
 import { maxPoolBackwardOp, maxPoolOp } from '../../ops/pool_ops.js';
-import { wasmActivationKernels } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmMatmulKernels } from './matmul.js';
 import { wasmPoolKernels } from './pooling.js';
 import { wasmSupported } from './runtime.js';
+import { registerEltwise } from './eltwise_kernels.js';
+import { registerActivations } from './eltwise_act.js';
+import { registerOptim } from './optim.js';
 
 const kernels = new KernelTable<Block>()
   .set(matmulOp, wasmMatmulKernels.matmul)
@@ -26,9 +27,11 @@ const kernels = new KernelTable<Block>()
   .set(convTransposeOp, wasmConvKernels.convTranspose)
   .set(convWeightGradOp, wasmConvKernels.convWeightGrad)
   .set(maxPoolOp, wasmPoolKernels.maxPool)
-  .set(maxPoolBackwardOp, wasmPoolKernels.maxPoolBackward)
-  .set(reluOps.forwardOp, wasmActivationKernels.relu)
-  .set(reluOps.backwardOp, wasmActivationKernels.reluBackward);
+  .set(maxPoolBackwardOp, wasmPoolKernels.maxPoolBackward);
+// element-wise ops, activations and optimizer steps
+registerEltwise(kernels);
+registerActivations(kernels);
+registerOptim(kernels);
 
 export const wasmBackend: Backend<Block> = { name: 'wasm', device: wasmDevice, kernels };
 
