@@ -8,7 +8,7 @@
 // products with a float64 parameter (alpha, slopes, elu's α) and the backward formulas of
 // sigmoid/tanh/elu/silu/gelu are evaluated in float64 as the reference writes them, then rounded
 // once; the transcendental functions come from mathf4.ts.
-import { cos4, exp4, expm1_4, highD, joinD, log1p4, log4, lowD, mulD, normalD, powS4, sigmoid4, sin4, tanh4 } from './mathf4';
+import { cos4, exp4, expD, expm1_4, highD, joinD, log1p4, log4, lowD, mulD, normalD, powS4, sigmoid4, sin4, tanh4 } from './mathf4';
 
 // Operands each op reads (a loop skips the others).
 export class Nullary {
@@ -90,20 +90,24 @@ function wrapLanes(a: v128, r: v128, wide: v128): v128 {
   return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
 }
 
-// σ(2u)·x with u = √(2/π)(x + 0.044715x³) in float64: 0.5(1 + tanh u) = σ(2u) without cancellation
-@inline export function geluTanhArg(x: v128): v128 {
-  const lo = lowD(x), hi = highD(x);
-  const ul = f64x2.mul(d(1.5957691216057308), f64x2.add(lo, f64x2.mul(f64x2.mul(f64x2.mul(d(0.044715), lo), lo), lo)));
-  const uh = f64x2.mul(d(1.5957691216057308), f64x2.add(hi, f64x2.mul(f64x2.mul(f64x2.mul(d(0.044715), hi), hi), hi)));
-  return sigmoid4(joinD(ul, uh));
+// 2u = 2·√(2/π)(x + 0.044715x³) for float64 lanes x: gelu's tanh form is 0.5x(1 + tanh u) =
+// x·σ(2u), which does not cancel where tanh u is near -1; σ(2u) is evaluated in float64 from
+// e^-|2u| (expD), as rounding 2u to float32 would cost up to 64 ulps in the left tail
+@inline export function geluTanhT(x: v128): v128 {
+  return f64x2.mul(d(1.5957691216057308), f64x2.add(x, f64x2.mul(f64x2.mul(f64x2.mul(d(0.044715), x), x), x)));
 }
 
-// the derivative of the tanh form: s + 2x·s(1-s)·√(2/π)(1 + 3·0.044715x²), s = σ(2u), in float64
-@inline export function geluTanhGrad(x: v128, s: v128, half: i32): v128 {
-  const xd = half == 0 ? lowD(x) : highD(x);
-  const sd = half == 0 ? lowD(s) : highD(s);
-  const k = f64x2.mul(d(0.7978845608028654), f64x2.add(d(1.0), f64x2.mul(d(3.0 * 0.044715), f64x2.mul(xd, xd))));
-  return f64x2.add(sd, f64x2.mul(f64x2.mul(f64x2.mul(d(2.0), xd), f64x2.mul(sd, f64x2.sub(d(1.0), sd))), k));
+// σ(t) (cmp 0) or 1 - σ(t) (cmp 1) as float64 lanes from e = e^-|t|: e/(1 + e) or 1/(1 + e) by
+// t's sign, so each is accurate where it is small (1 - σ computed as a difference would not be)
+@inline export function sigD(t: v128, e: v128, cmp: i32): v128 {
+  const neg = f64x2.lt(t, d(0.0));
+  const num = cmp == 0 ? v128.bitselect(e, d(1.0), neg) : v128.bitselect(d(1.0), e, neg);
+  return f64x2.div(num, f64x2.add(d(1.0), e));
+}
+
+@inline function geluTanh(x: v128): v128 {
+  const t = geluTanhT(x);
+  return f64x2.mul(x, sigD(t, expD(f64x2.neg(f64x2.abs(t))), 0));
 }
 
 @final export class Fill extends Nullary {
@@ -133,12 +137,12 @@ function wrapLanes(a: v128, r: v128, wide: v128): v128 {
 // (x > 0) - (x < 0): 0 for ±0 and NaN
 @final export class SignF extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return f32x4.sub(v128.and(f32x4.gt(a, f(0.0)), f(1.0)), v128.and(f32x4.lt(a, f(0.0)), f(1.0)));
+      return f32x4.sub(v128.and(f32x4.gt(a, f(0.0)), f(1.0)), v128.and(f32x4.lt(a, f(0.0)), f(1.0)));
   }
 }
 @final export class SignI extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return i32x4.sub(i32x4.lt_s(a, i32x4.splat(0)), i32x4.gt_s(a, i32x4.splat(0)));
+      return i32x4.sub(i32x4.lt_s(a, i32x4.splat(0)), i32x4.gt_s(a, i32x4.splat(0)));
   }
 }
 @final export class SquareF extends Unary {
@@ -155,7 +159,7 @@ function wrapLanes(a: v128, r: v128, wide: v128): v128 {
 }
 @final export class Rsqrt extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return joinD(f64x2.div(d(1.0), f64x2.sqrt(lowD(a))), f64x2.div(d(1.0), f64x2.sqrt(highD(a))));
+      return joinD(f64x2.div(d(1.0), f64x2.sqrt(lowD(a))), f64x2.div(d(1.0), f64x2.sqrt(highD(a))));
   }
 }
 @final export class Exp extends Unary {
@@ -197,26 +201,26 @@ function wrapLanes(a: v128, r: v128, wide: v128): v128 {
 }
 @final export class Cube extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const lo = lowD(a), hi = highD(a);
-  return joinD(f64x2.mul(f64x2.mul(lo, lo), lo), f64x2.mul(f64x2.mul(hi, hi), hi));
+    const lo = lowD(a), hi = highD(a);
+    return joinD(f64x2.mul(f64x2.mul(lo, lo), lo), f64x2.mul(f64x2.mul(hi, hi), hi));
   }
 }
 // Math.pow(x, 0.5): √x, but +0 for -0 and +Infinity for -Infinity
 @final export class PowHalf extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return v128.bitselect(f(Infinity), f32x4.add(f32x4.sqrt(a), f(0.0)), f32x4.eq(a, f(-Infinity)));
+      return v128.bitselect(f(Infinity), f32x4.add(f32x4.sqrt(a), f(0.0)), f32x4.eq(a, f(-Infinity)));
   }
 }
 @final export class ClampSf extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const r = v128.bitselect(P0(q), a, f32x4.lt(a, P0(q)));
-  return v128.bitselect(P1(q), r, f32x4.gt(r, P1(q)));
+    const r = v128.bitselect(P0(q), a, f32x4.lt(a, P0(q)));
+    return v128.bitselect(P1(q), r, f32x4.gt(r, P1(q)));
   }
 }
 @final export class ClampSi extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const r = v128.bitselect(I0(q), a, i32x4.lt_s(a, I0(q)));
-  return v128.bitselect(I1(q), r, i32x4.gt_s(r, I1(q)));
+    const r = v128.bitselect(I0(q), a, i32x4.lt_s(a, I0(q)));
+    return v128.bitselect(I1(q), r, i32x4.gt_s(r, I1(q)));
   }
 }
 // max(x, 0) propagates NaN and turns -0 into 0
@@ -225,7 +229,7 @@ function wrapLanes(a: v128, r: v128, wide: v128): v128 {
 }
 @final export class Leaky extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return v128.bitselect(a, mulD(a, D0(q)), f32x4.gt(a, f(0.0)));
+      return v128.bitselect(a, mulD(a, D0(q)), f32x4.gt(a, f(0.0)));
   }
 }
 @final export class Sigmoid extends Unary {
@@ -236,24 +240,24 @@ function wrapLanes(a: v128, r: v128, wide: v128): v128 {
 }
 @final export class Gelu extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const lo = lowD(a), hi = highD(a);
-  return joinD(f64x2.mul(lo, normalD(lo, 0)), f64x2.mul(hi, normalD(hi, 0)));
+    const lo = lowD(a), hi = highD(a);
+    return joinD(f64x2.mul(lo, normalD(lo, 0)), f64x2.mul(hi, normalD(hi, 0)));
   }
 }
 @final export class GeluTanh extends Unary {
-  @inline apply(a: v128, b: v128, c: v128, q: usize): v128 { return f32x4.mul(a, geluTanhArg(a)); }
+  @inline apply(a: v128, b: v128, c: v128, q: usize): v128 { return joinD(geluTanh(lowD(a)), geluTanh(highD(a))); }
 }
 // log(1 + e^(βx))/β = (max(βx, 0) + log1p(e^-|βx|))/β, no overflow; x itself above the threshold
 @final export class Softplus extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const bx = f32x4.mul(a, P0(q));
-  const sp = f32x4.div(f32x4.add(f32x4.max(bx, f(0.0)), log1p4(exp4(f32x4.neg(f32x4.abs(bx))))), P0(q));
-  return v128.bitselect(a, sp, f32x4.gt(bx, P1(q)));
+    const bx = f32x4.mul(a, P0(q));
+    const sp = f32x4.div(f32x4.add(f32x4.max(bx, f(0.0)), log1p4(exp4(f32x4.neg(f32x4.abs(bx))))), P0(q));
+    return v128.bitselect(a, sp, f32x4.gt(bx, P1(q)));
   }
 }
 @final export class Elu extends Unary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return v128.bitselect(a, mulD(expm1_4(a), D0(q)), f32x4.gt(a, f(0.0)));
+      return v128.bitselect(a, mulD(expm1_4(a), D0(q)), f32x4.gt(a, f(0.0)));
   }
 }
 @final export class Silu extends Unary {

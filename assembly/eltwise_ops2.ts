@@ -1,6 +1,28 @@
 // The element-wise map operations with two and three operands (see eltwise_ops.ts).
-import { Binary, Ternary, D0, P0, P1, I0, bit, d, f, geluTanhArg, geluTanhGrad, maxF, minF } from './eltwise_ops';
-import { exp4, highD, joinD, lowD, mulD, normalD, pow4, sigmoid4 } from './mathf4';
+import { Binary, Ternary, D0, D1, I0, bit, d, f, geluTanhT, maxF, minF, sigD } from './eltwise_ops';
+import { expD, highD, joinD, lowD, mulD, normalD, pow4 } from './mathf4';
+
+// float64 lanes of g and x: g·(s + 2x·s(1 - s)·√(2/π)(1 + 3·0.044715x²)), s = σ(2u)
+@inline function geluTanhGrad(g: v128, x: v128): v128 {
+  const t = geluTanhT(x);
+  const e = expD(f64x2.neg(f64x2.abs(t)));
+  const s = sigD(t, e, 0);
+  const k = f64x2.mul(d(0.7978845608028654), f64x2.add(d(1.0), f64x2.mul(d(3.0 * 0.044715), f64x2.mul(x, x))));
+  return f64x2.mul(g, f64x2.add(s, f64x2.mul(f64x2.mul(f64x2.mul(d(2.0), x), f64x2.mul(s, sigD(t, e, 1))), k)));
+}
+
+// float64 lanes of g and x: (g·s)·(1 + x(1 - s))
+@inline function siluGrad(g: v128, x: v128): v128 {
+  const e = expD(f64x2.neg(f64x2.abs(x)));
+  return f64x2.mul(f64x2.mul(g, sigD(x, e, 0)), f64x2.add(d(1.0), f64x2.mul(x, sigD(x, e, 1))));
+}
+
+// float64 lanes of g and x: g where βx > threshold, else g·σ(βx)
+@inline function softplusGrad(g: v128, x: v128, beta: f64, threshold: f64): v128 {
+  const bx = f64x2.mul(x, d(beta));
+  const s = sigD(bx, expD(f64x2.neg(f64x2.abs(bx))), 0);
+  return v128.bitselect(g, f64x2.mul(g, s), f64x2.gt(bx, d(threshold)));
+}
 
 @final export class AddF extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 { return f32x4.add(a, b); }
@@ -25,8 +47,8 @@ import { exp4, highD, joinD, lowD, mulD, normalD, pow4, sigmoid4 } from './mathf
 }
 @final export class AddAlphaF extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const k = d(D0(q));
-  return joinD(f64x2.add(lowD(a), f64x2.mul(k, lowD(b))), f64x2.add(highD(a), f64x2.mul(k, highD(b))));
+    const k = d(D0(q));
+    return joinD(f64x2.add(lowD(a), f64x2.mul(k, lowD(b))), f64x2.add(highD(a), f64x2.mul(k, highD(b))));
   }
 }
 @final export class AddAlphaI extends Binary {
@@ -89,62 +111,59 @@ import { exp4, highD, joinD, lowD, mulD, normalD, pow4, sigmoid4 } from './mathf
 }
 @final export class LeakyBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return v128.bitselect(a, mulD(a, D0(q)), f32x4.gt(b, f(0.0)));
+      return v128.bitselect(a, mulD(a, D0(q)), f32x4.gt(b, f(0.0)));
   }
 }
 // g·y(1 - y) and g(1 - y²) in float64
 @final export class SigmoidBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const gl = lowD(a), gh = highD(a), yl = lowD(b), yh = highD(b);
-  return joinD(f64x2.mul(f64x2.mul(gl, yl), f64x2.sub(d(1.0), yl)), f64x2.mul(f64x2.mul(gh, yh), f64x2.sub(d(1.0), yh)));
+    const gl = lowD(a), gh = highD(a), yl = lowD(b), yh = highD(b);
+    return joinD(f64x2.mul(f64x2.mul(gl, yl), f64x2.sub(d(1.0), yl)), f64x2.mul(f64x2.mul(gh, yh), f64x2.sub(d(1.0), yh)));
   }
 }
 @final export class TanhBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const gl = lowD(a), gh = highD(a), yl = lowD(b), yh = highD(b);
-  return joinD(f64x2.mul(gl, f64x2.sub(d(1.0), f64x2.mul(yl, yl))), f64x2.mul(gh, f64x2.sub(d(1.0), f64x2.mul(yh, yh))));
+    const gl = lowD(a), gh = highD(a), yl = lowD(b), yh = highD(b);
+    return joinD(f64x2.mul(gl, f64x2.sub(d(1.0), f64x2.mul(yl, yl))), f64x2.mul(gh, f64x2.sub(d(1.0), f64x2.mul(yh, yh))));
   }
 }
 @final export class GeluBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return joinD(f64x2.mul(lowD(a), normalD(lowD(b), 1)), f64x2.mul(highD(a), normalD(highD(b), 1)));
+      return joinD(f64x2.mul(lowD(a), normalD(lowD(b), 1)), f64x2.mul(highD(a), normalD(highD(b), 1)));
   }
 }
+// s + 2x·s(1 - s)·√(2/π)(1 + 3·0.044715x²) with s = σ(2u), in float64 (see sigD)
 @final export class GeluTanhBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const s = geluTanhArg(b);
-  return joinD(f64x2.mul(lowD(a), geluTanhGrad(b, s, 0)), f64x2.mul(highD(a), geluTanhGrad(b, s, 1)));
+    return joinD(geluTanhGrad(lowD(a), lowD(b)), geluTanhGrad(highD(a), highD(b)));
   }
 }
-// g·σ(βx) below the threshold (the reference's g·e^(βx)/(e^(βx) + 1), without overflow), g above
+// g·σ(βx) below the threshold (the reference's g·e^(βx)/(e^(βx) + 1), without overflow), g above;
+// βx, the branch and σ in float64 as the reference has them
 @final export class SoftplusBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const bx = f32x4.mul(b, P0(q));
-  return v128.bitselect(a, f32x4.mul(a, sigmoid4(bx)), f32x4.gt(bx, P1(q)));
+    return joinD(softplusGrad(lowD(a), lowD(b), D0(q), D1(q)), softplusGrad(highD(a), highD(b), D0(q), D1(q)));
   }
 }
-// x > 0 ? g : (g·α)·e^x in float64
+// x > 0 ? g : (g·α)·e^x in float64 (e^x from expD: x <= 0 there)
 @final export class EluBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const e = exp4(b), k = d(D0(q));
-  const neg = joinD(f64x2.mul(f64x2.mul(lowD(a), k), lowD(e)), f64x2.mul(f64x2.mul(highD(a), k), highD(e)));
-  return v128.bitselect(a, neg, f32x4.gt(b, f(0.0)));
+    const k = d(D0(q));
+    const xl = f64x2.min(lowD(b), d(0.0)), xh = f64x2.min(highD(b), d(0.0));
+    const neg = joinD(f64x2.mul(f64x2.mul(lowD(a), k), expD(xl)), f64x2.mul(f64x2.mul(highD(a), k), expD(xh)));
+    return v128.bitselect(a, neg, f32x4.gt(b, f(0.0)));
   }
 }
-// g·s·(1 + x(1 - s)), s = σ(x), in float64
+// (g·s)·(1 + x(1 - s)), s = σ(x), all in float64 (see sigD)
 @final export class SiluBwd extends Binary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const s = sigmoid4(b);
-  const sl = lowD(s), sh = highD(s);
-  const lo = f64x2.mul(f64x2.mul(lowD(a), sl), f64x2.add(d(1.0), f64x2.mul(lowD(b), f64x2.sub(d(1.0), sl))));
-  const hi = f64x2.mul(f64x2.mul(highD(a), sh), f64x2.add(d(1.0), f64x2.mul(highD(b), f64x2.sub(d(1.0), sh))));
-  return joinD(lo, hi);
+    return joinD(siluGrad(lowD(a), lowD(b)), siluGrad(highD(a), highD(b)));
   }
 }
 // where(cond, input, other): a float condition is true when non-zero (NaN included, -0 not)
 @final export class WhereF extends Ternary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-    return v128.bitselect(b, c, i32x4.ne(v128.and(a, i32x4.splat(0x7fffffff)), i32x4.splat(0)));
+      return v128.bitselect(b, c, i32x4.ne(v128.and(a, i32x4.splat(0x7fffffff)), i32x4.splat(0)));
   }
 }
 @final export class WhereI extends Ternary {
@@ -159,8 +178,8 @@ import { exp4, highD, joinD, lowD, mulD, normalD, pow4, sigmoid4 } from './mathf
 }
 @final export class ClampF extends Ternary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const r = v128.bitselect(b, a, f32x4.lt(a, b));
-  return v128.bitselect(c, r, f32x4.gt(r, c));
+    const r = v128.bitselect(b, a, f32x4.lt(a, b));
+    return v128.bitselect(c, r, f32x4.gt(r, c));
   }
 }
 @final export class ClampLoI extends Ternary {
@@ -171,7 +190,7 @@ import { exp4, highD, joinD, lowD, mulD, normalD, pow4, sigmoid4 } from './mathf
 }
 @final export class ClampI extends Ternary {
   @inline apply(a: v128, b: v128, c: v128, q: usize): v128 {
-  const r = v128.bitselect(b, a, i32x4.lt_s(a, b));
-  return v128.bitselect(c, r, i32x4.gt_s(r, c));
+    const r = v128.bitselect(b, a, i32x4.lt_s(a, b));
+    return v128.bitselect(c, r, i32x4.gt_s(r, c));
   }
 }

@@ -164,10 +164,10 @@ export function tanh4(x: v128): v128 {
   return f64x2.splat(v);
 }
 
-// e^y for float64 lanes y <= 0 (clamped at -745, where it is 0): y = n·ln2 + r, Taylor to r^11
+// e^y for float64 lanes y <= 0 (clamped at -750, where it is 0): y = n·ln2 + r, Taylor to r^11
 // (relative error < 1e-13 on |r| <= ln2/2), 2^n from exponent bits in two halves.
 export function expD(y: v128): v128 {
-  const yc = f64x2.max(y, dsplat(-745.0));
+  const yc = f64x2.max(y, dsplat(-750.0));
   const n = f64x2.nearest(f64x2.mul(yc, dsplat(1.4426950408889634)));
   const r = f64x2.sub(f64x2.sub(yc, f64x2.mul(n, dsplat(6.93147180369123816490e-1))), f64x2.mul(n, dsplat(1.90821492927058770002e-10)));
   let p = dsplat(1.0 / 39916800.0);

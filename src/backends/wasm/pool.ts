@@ -167,6 +167,14 @@ function prefault(a: Float32Array | Int32Array): void {
   for (let i = 0; i < a.length; i += 1024) a[i] = 0;
 }
 
+/** Units run so far, and how many of them worker threads ran (tests check that threads share work). */
+const counts = { units: 0, workerUnits: 0 };
+
+/** Units run by `parallel` so far, and those of them that worker threads claimed. */
+export function poolStats(): { units: number; workerUnits: number } {
+  return { ...counts };
+}
+
 /** Multiply-adds below which a kernel runs on the calling thread alone. */
 export const SERIAL_MACS = 1 << 20;
 
@@ -186,6 +194,7 @@ export function slotCount(work = Infinity): number {
 export function parallel(fn: number, args: number, n: number, op: string, slots: number, touch: readonly (Float32Array | Int32Array)[] = []): void {
   const w = runtime().exports;
   resize();
+  counts.units += n;
   if (!ctl || n <= 1 || slots <= 1) {
     for (let u = 0; u < n; u++) w.run(fn, args, u, 0);
     return;
@@ -209,11 +218,13 @@ export function parallel(fn: number, args: number, n: number, op: string, slots:
     let err: unknown = null;
     if (first) for (const a of touch) prefault(a);
     first = false;
+    let mine = 0;
     for (;;) {
       const word = Atomics.load(c, CTL.CLAIM);
       const next = word & 0xffff;
       if (next >= m) break;
       if (Atomics.compareExchange(c, CTL.CLAIM, word, word + 1) !== word) continue;
+      mine++;
       try {
         w.run(fn, args, off + next, 0);
       } catch (e) {
@@ -233,6 +244,7 @@ export function parallel(fn: number, args: number, n: number, op: string, slots:
         }
       }
     }
+    counts.workerUnits += m - mine;
     if (err || Atomics.load(c, CTL.ERR)) {
       throw new BackendError({ op, arg: 'kernel', expected: 'the wasm kernel to complete', got: `a trap: ${String(err ?? 'in a worker thread')}` });
     }
