@@ -55,8 +55,18 @@ const LOG2E: f32 = 1.44269504;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
+// 1.5·2^23: adding it rounds a float32 below 2^22 in magnitude to an integer (ties to even, as
+// f32x4.nearest), which then sits in the low mantissa bits
+const ROUND32: f32 = 12582912.0;
+
+// x·log2(e) rounded to an integer n, as float32 lanes n + ROUND32 (n = j - ROUND32; its int32
+// value is the bits of j minus those of ROUND32)
 @inline function reduce(x: v128): v128 {
-  return f32x4.nearest(f32x4.mul(x, splat(LOG2E)));
+  return f32x4.add(f32x4.mul(x, splat(LOG2E)), splat(ROUND32));
+}
+
+@inline function intOf(j: v128): v128 {
+  return i32x4.sub(j, i32x4.splat(0x4b400000));
 }
 
 @inline function remainder(x: v128, n: v128): v128 {
@@ -74,13 +84,20 @@ const LN2_LO: f32 = -2.12194440e-4;
   return f32x4.add(f32x4.mul(f32x4.mul(r, r), p), r);
 }
 
+// min(x, hi) and max(x, lo) that keep NaN: pmin(x, c) is c < x ? c : x (one instruction, where
+// f32x4.min's NaN and -0 rules take several)
+@inline function clampNaN(x: v128, lo: f32, hi: f32): v128 {
+  return f32x4.pmax(f32x4.pmin(x, splat(hi)), splat(lo));
+}
+
 // e^x. Inputs are clamped to [-104, 88.8], where the result is already 0 or +Infinity; the scale
 // 2^n is applied in two halves so that results in the subnormal range round once.
 export function exp4(x: v128): v128 {
-  const xc = f32x4.max(f32x4.min(x, splat(88.8)), splat(-104.0));
-  const n = reduce(xc);
+  const xc = clampNaN(x, -104.0, 88.8);
+  const j = reduce(xc);
+  const n = f32x4.sub(j, splat(ROUND32));
   const p = f32x4.add(expm1Poly(remainder(xc, n)), splat(1.0));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = intOf(j);
   const n1 = i32x4.shr_s(ni, 1);
   return f32x4.mul(f32x4.mul(p, pow2i(n1)), pow2i(i32x4.sub(ni, n1)));
 }
@@ -88,10 +105,11 @@ export function exp4(x: v128): v128 {
 // e^x - 1 = 2^n·expm1(r) + (2^n - 1), exact in its last term for n <= 24; above, (1 + expm1(r))·2^n - 1.
 // Below -25 the result is -1 (clamped); |x| < 2^-25 returns x (keeps -0 and subnormals).
 export function expm1_4(x: v128): v128 {
-  const xc = f32x4.max(f32x4.min(x, splat(88.8)), splat(-25.0));
-  const n = reduce(xc);
+  const xc = clampNaN(x, -25.0, 88.8);
+  const j = reduce(xc);
+  const n = f32x4.sub(j, splat(ROUND32));
   const p = expm1Poly(remainder(xc, n));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = intOf(j);
   const big = i32x4.gt_s(ni, i32x4.splat(24));
   const t = pow2i(i32x4.min_s(ni, i32x4.splat(24)));
   const small = f32x4.add(f32x4.mul(t, p), f32x4.sub(t, splat(1.0)));
@@ -153,7 +171,7 @@ export function sigmoid4(x: v128): v128 {
 // tanh|x| = u/(u + 2) with u = expm1(2|x|) (no cancellation near 0), then x's sign. |x| is
 // clamped at 9.1, where tanh rounds to 1.
 export function tanh4(x: v128): v128 {
-  const a = f32x4.min(f32x4.abs(x), splat(9.1));
+  const a = f32x4.pmin(f32x4.abs(x), splat(9.1));
   const u = expm1_4(f32x4.add(a, a));
   return copysign4(f32x4.div(u, f32x4.add(u, splat(2.0))), x);
 }
@@ -164,11 +182,15 @@ export function tanh4(x: v128): v128 {
   return f64x2.splat(v);
 }
 
+const ROUND64: f64 = 6755399441055744.0;
+
 // e^y for float64 lanes y <= 0 (clamped at -750, where it is 0): y = n·ln2 + r, Taylor to r^11
 // (relative error < 1e-13 on |r| <= ln2/2), 2^n from exponent bits in two halves.
 export function expD(y: v128): v128 {
-  const yc = f64x2.max(y, dsplat(-750.0));
-  const n = f64x2.nearest(f64x2.mul(yc, dsplat(1.4426950408889634)));
+  const yc = f64x2.pmax(y, dsplat(-750.0));
+  // rounded to an integer by adding 1.5·2^52 (see ROUND32)
+  const j = f64x2.add(f64x2.mul(yc, dsplat(1.4426950408889634)), dsplat(ROUND64));
+  const n = f64x2.sub(j, dsplat(ROUND64));
   const r = f64x2.sub(f64x2.sub(yc, f64x2.mul(n, dsplat(6.93147180369123816490e-1))), f64x2.mul(n, dsplat(1.90821492927058770002e-10)));
   let p = dsplat(1.0 / 39916800.0);
   p = f64x2.add(f64x2.mul(p, r), dsplat(1.0 / 3628800.0));
@@ -182,7 +204,7 @@ export function expD(y: v128): v128 {
   p = f64x2.add(f64x2.mul(p, r), dsplat(0.5));
   p = f64x2.add(f64x2.mul(p, r), dsplat(1.0));
   p = f64x2.add(f64x2.mul(p, r), dsplat(1.0));
-  const ni = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
+  const ni = i64x2.sub(j, i64x2.splat(0x4338000000000000));
   const n1 = i64x2.shr_s(ni, 1);
   const s1 = i64x2.shl(i64x2.add(n1, i64x2.splat(1023)), 52);
   const s2 = i64x2.shl(i64x2.add(i64x2.sub(ni, n1), i64x2.splat(1023)), 52);
@@ -210,9 +232,10 @@ export function expD(y: v128): v128 {
 // sin (shift 0) or cos (shift 1) of two float64 lanes holding float32 values below 2^28·π/2:
 // y = x - n·π/2 with π/2 in two parts (musl's __rem_pio2f), then the kernel for quadrant n + shift.
 @inline function sinCosD(d: v128, shift: i32): v128 {
-  const fn = f64x2.nearest(f64x2.mul(d, dsplat(6.36619772367581382433e-1)));
+  const j = f64x2.add(f64x2.mul(d, dsplat(6.36619772367581382433e-1)), dsplat(ROUND64));
+  const fn = f64x2.sub(j, dsplat(ROUND64));
   const y = f64x2.sub(f64x2.sub(d, f64x2.mul(fn, dsplat(1.57079631090164184570))), f64x2.mul(fn, dsplat(1.58932547735281966916e-8)));
-  const q = i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(fn), i32x4.splat(shift)));
+  const q = i64x2.add(i64x2.sub(j, i64x2.splat(0x4338000000000000)), i64x2.splat(shift));
   const useCos = i64x2.ne(v128.and(q, i64x2.splat(1)), i64x2.splat(0));
   const negate = i64x2.ne(v128.and(q, i64x2.splat(2)), i64x2.splat(0));
   const v = v128.bitselect(cosKernel(y), sinKernel(y), useCos);
