@@ -45,6 +45,8 @@ export { fit } from './train/fit.js';
 export type { FitOptions, FitResult, FitEpoch, FitStep } from './train/fit.js';
 export { perClassAccuracy, formatConfusionMatrix } from './train/metrics.js';
 export { renderReport } from './report/html.js';
+export { explainConv, formatConvExplanation } from './explain/conv.js';
+export type { ConvExplanation, ConvTerm, ExplainConvOptions, ConvMode } from './explain/conv.js';
 export type { ReportData, ReportEpoch, ReportStep } from './report/html.js';
 export { TrainingDiagnostics } from './train/diagnostics.js';
 export type { DiagnosticsReport, LayerReport } from './train/diagnostics.js';

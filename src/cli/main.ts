@@ -3,6 +3,7 @@ import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
 import { summaryCommand } from './summary.js';
+import { convCommand } from './conv.js';
 // the Node entry point: the wasm backend (the default) with worker_threads
 import '../node/index.js';
 
@@ -13,6 +14,7 @@ Commands:
   eval       evaluate a saved model on a test set
   predict    classify PNG images with a saved model
   summary    shapes, parameters, MACs (and the formulas) of an architecture string or a model
+  conv       a 1-d or 2-d convolution of small arrays: output, extremes, zeros and every sum written out
 Run convkit <command> --help for a command's options.
 `;
 
@@ -28,6 +30,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return predictCommand(rest, process.stdout);
       case 'summary':
         return summaryCommand(rest, process.stdout);
+      case 'conv':
+        return convCommand(rest, process.stdout);
       case undefined:
       case '--help':
       case 'help':
