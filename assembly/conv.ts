@@ -11,8 +11,8 @@
 import { addInto, copyRect, fillRows, gemmPanels, madd, packA, packB } from './gemm';
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
-const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
-const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31, P_FLAGS = 32, P_QROWS = 33;
+import { CONV_N as P_N, CONV_CIN as P_CIN, CONV_COUT as P_COUT, CONV_G as P_G, CONV_L as P_L, CONV_K as P_K, CONV_O as P_O, CONV_S as P_S, CONV_D as P_D, CONV_P as P_P } from './abi';
+import { CONV_X as P_X, CONV_W as P_W, CONV_B as P_B, CONV_Y as P_Y, CONV_APACK as P_APACK, CONV_SCR as P_SCR, CONV_SCRSTRIDE as P_SCRSTRIDE, CONV_CHUNK as P_CHUNK, CONV_NCHUNK as P_NCHUNK, CONV_GPACK as P_GPACK, CONV_FLAGS as P_FLAGS, CONV_QROWS as P_QROWS } from './abi';
 
 @inline function prm(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));

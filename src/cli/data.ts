@@ -9,6 +9,7 @@ import { compose } from '../data/transforms.js';
 import { randomCrop, randomHorizontalFlip, randomShift } from '../data/augment.js';
 import { CIFAR10_CLASSES } from '../data/cifar.js';
 import type { Generator } from '../random.js';
+import { valuesOf } from '../tensor.js';
 import { FASHION_MNIST_CLASSES, fashionMnist, idxDataset, loadDigits } from '../io/datasets.js';
 import { cifar10, imageFolder } from '../io/image_data.js';
 
@@ -106,7 +107,7 @@ export function channelStats(ds: Dataset): Normalization {
   const sum = new Float64Array(C);
   const sq = new Float64Array(C);
   for (let i = 0; i < ds.length; i++) {
-    const d = ds.get(i).input.data;
+    const d = valuesOf(ds.get(i).input);
     for (let c = 0; c < C; c++) {
       for (let j = c * plane; j < (c + 1) * plane; j++) {
         sum[c] = sum[c]! + d[j]!;

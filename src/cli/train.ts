@@ -9,6 +9,7 @@ import { DataLoader } from '../data/loader.js';
 import type { Dataset, Transform } from '../data/dataset.js';
 import { compose } from '../data/transforms.js';
 import { MODELS } from '../models/index.js';
+import { saveOnnx } from '../io/index.js';
 import { buildArchitecture } from '../models/architecture.js';
 import { Adam, AdamW, SGD } from '../optim/index.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
@@ -18,7 +19,9 @@ import { TrainingDiagnostics, firstNonFiniteLayer } from '../train/diagnostics.j
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
 import { ProgressBar, fmtTime } from './progress.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, saveModelFile } from './checkpoint.js';
+import { restoreModel } from './restore.js';
+import { zeros } from '../creation.js';
 import type { RunInfo } from './checkpoint.js';
 import { DATA_CHOICES, loadData, mapInputs, normalizer, parseAugment, parseNormalize, parseSize } from './data.js';
 import { recordedArchitecture, resolveModel } from './model.js';
@@ -42,6 +45,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N' },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
+  init: { type: 'string', help: 'start from saved weights: MODEL.onnx (fine-tunes the imported graph; DIR/model.onnx is written too) or a .safetensors state dict of --model', placeholder: 'PATH' },
 };
 
 /** ", 2 threads" — or why it is 1 when more were asked for. */
@@ -96,8 +100,11 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   manualSeed(seed);
   const dataOptions = { ...(flags['size'] !== undefined ? { size: parseSize('train', flags['size'] as string) } : {}), valSplit: flags['val-split'] as number };
   const data = loadData(flags['data'] as string, { ...dataOptions, seed });
-  const { name: modelName, architecture } = resolveModel('train', flags['model'] as string, data);
-  const model = buildArchitecture(architecture);
+  const init = flags['init'] as string | undefined;
+  const onnxInit = init?.endsWith('.onnx') === true;
+  // an imported ONNX graph has no architecture string; everything else is built from one
+  const { name: modelName, architecture } = onnxInit ? { name: `onnx:${init}`, architecture: null } : resolveModel('train', flags['model'] as string, data);
+  const model = init === undefined ? buildArchitecture(architecture!) : restoreModel('convkit train', init, onnxInit ? undefined : architecture!).model.train();
   const norm = parseNormalize('train', flags['normalize'] as string, data.train, data.inputShape[0] ?? 1);
   parseAugment('train', flags['augment'] as string, data.inputShape, new Generator(0)); // bad lists fail before training
   const optimizer = makeOptimizer(flags['optimizer'] as string, model.parameters(), lr);
@@ -106,8 +113,9 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   if (flags['resume']) {
     if (!existsSync(ckptPath)) throw new ValueError({ op: 'convkit train', arg: '--resume', expected: `a checkpoint at ${ckptPath}`, got: 'no such file' });
     const c = loadCheckpoint(ckptPath);
-    const recorded = recordedArchitecture(c.run);
-    if (recorded !== architecture) throw new ValueError({ op: 'convkit train', arg: '--model', expected: `${recorded} (the checkpoint's model)`, got: architecture });
+    const recorded = architecture === null ? c.run.model : recordedArchitecture(c.run);
+    const current = architecture ?? modelName;
+    if (recorded !== current) throw new ValueError({ op: 'convkit train', arg: '--model', expected: `${recorded} (the checkpoint's model)`, got: current });
     model.loadStateDict(c.model);
     if (c.optimizer) optimizer.loadStateDict(c.optimizer);
     if (c.run.scheduler) scheduler.loadStateDict(c.run.scheduler as never);
@@ -121,8 +129,8 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}, ${flags['backend']} backend${flags['backend'] === 'wasm' ? threadNote() : ''}\n`);
 
   const diag = flags['diagnostics'] ? new TrainingDiagnostics(model) : null;
-  const page = new RunReport(dir, model, architecture, data, [
-    ['model', modelName === 'custom' ? architecture : `${modelName}: ${architecture}`],
+  const page = new RunReport(dir, model, architecture ?? modelName, data, [
+    ['model', architecture === null || modelName === 'custom' ? architecture ?? modelName : `${modelName}: ${architecture}`],
     ['data', `${data.name}: ${trainSet.length} train / ${data.test.length} test examples, inputs ${data.inputShape.join('x')}, ${data.classes.length} classes`],
     ['epochs', String(epochs)],
     ['batch size', String(batchSize)],
@@ -194,12 +202,13 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
     process.off('SIGINT', onSigint);
   }
   const total = (Date.now() - t0) / 1000;
-  saveCheckpoint(join(dir, 'model.safetensors'), { model: model.stateDict(), optimizer: null, run: runInfo(epochs, last?.accuracy ?? null) });
+  saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(epochs, last?.accuracy ?? null));
+  if (modelName.startsWith('onnx:')) saveOnnx(model, zeros([1, ...data.inputShape]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
   out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}; report: ${page.path}\n`);
   return 0;
 
   function runInfo(epoch: number, acc: number | null): RunInfo {
-    return { model: modelName, architecture, classes: data.classes, inputShape: data.inputShape, normalize: norm, dataOptions, data: data.name, epoch, seed, optimizer: flags['optimizer'] as string, scheduler: scheduler.stateDict(), testAccuracy: acc };
+    return { model: modelName, ...(architecture !== null ? { architecture } : {}), classes: data.classes, inputShape: data.inputShape, normalize: norm, dataOptions, data: data.name, epoch, seed, optimizer: flags['optimizer'] as string, scheduler: scheduler.stateDict(), testAccuracy: acc };
   }
   function saveRun(epoch: number, acc: number | null, _why: string): void {
     saveCheckpoint(ckptPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: runInfo(epoch, acc) });

@@ -10,7 +10,7 @@ import { alloc } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { readOptions } from '../op.js';
 import { Generator, defaultGenerator } from '../random.js';
-import { isTensor } from '../tensor.js';
+import { isTensor, valuesOf } from '../tensor.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
 import type { Transform } from './dataset.js';
@@ -55,7 +55,7 @@ export function randomShift(maxShift: number, options: AugmentOptions = {}): Tra
 export function shiftImages(x: Tensor, s: number, g: Generator, op = 'randomShift'): Tensor {
   const { n, C, H, W } = layout(op, x);
   const out = alloc(x.dtype, x.numel);
-  const src = x.data;
+  const src = valuesOf(x);
   for (let b = 0; b < n; b++) {
     const dy = g.int(-s, s + 1);
     const dx = g.int(-s, s + 1);
@@ -97,7 +97,7 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
       throw new ShapeError({ op, arg: 'input', expected: `an image of at least ${h - 2 * p} x ${w - 2 * p} (the crop ${h} x ${w} minus the padding ${p} on each side)`, got: `${H} x ${W}` });
     }
     const out = alloc(x.dtype, n * C * h * w).fill(fill);
-    const src = x.data;
+    const src = valuesOf(x);
     for (let b = 0; b < n; b++) {
       // the window's corner in padded coordinates, then in the image's
       const top = g.int(0, H + 2 * p - h + 1) - p;
@@ -131,7 +131,7 @@ export function randomHorizontalFlip(options: RandomFlipOptions = {}): Transform
   return (x: Tensor): Tensor => {
     const { n, C, H, W } = layout(op, x);
     const out = alloc(x.dtype, x.numel);
-    const src = x.data;
+    const src = valuesOf(x);
     for (let b = 0; b < n; b++) {
       const flip = g.random() < prob;
       for (let c = 0; c < C; c++) {

@@ -5,7 +5,7 @@
  * arrays (browser-safe, no tensors), plus a tensor wrapper.
  */
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { isTensor } from '../tensor.js';
+import { isTensor, valuesOf } from '../tensor.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
 
@@ -89,5 +89,5 @@ export function mnistPreprocess(image: Tensor, threshold = 0.05): Tensor {
   if (!isTensor(image)) throw new ValueError({ op, arg: 'image', expected: 'a Tensor [1, H, W]', got: fmtValue(image) });
   if (!(image.ndim === 2 || (image.ndim === 3 && image.shape[0] === 1))) throw new ShapeError({ op, arg: 'image', expected: 'a grey image [1, H, W] or [H, W]', got: `shape ${fmtShape(image.shape)}` });
   const [h, w] = image.shape.slice(-2) as [number, number];
-  return tensor(preprocessDigit(image.data, w, h, threshold), { shape: [1, 28, 28] });
+  return tensor(preprocessDigit(valuesOf(image), w, h, threshold), { shape: [1, 28, 28] });
 }

@@ -15,7 +15,7 @@
  */
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { tensor } from '../creation.js';
-import { isTensor } from '../tensor.js';
+import { isTensor, valuesOf } from '../tensor.js';
 import type { NestedArray, Tensor } from '../tensor.js';
 import { conv1d, conv2d } from '../ops/conv.js';
 import { flip as flipTensor, pad, reshape } from '../ops/movement.js';
@@ -94,7 +94,8 @@ const plain = (v: number): string => fmtNumber(v).replace(/^\((.*)\)$/, '$1');
 function positionsOf(out: Tensor, pred: (v: number) => boolean): number[][] {
   const [a, b] = out.ndim === 1 ? [out.shape[0]!, 1] : [out.shape[0]!, out.shape[1]!];
   const res: number[][] = [];
-  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) if (pred(out.data[i * b + j]!)) res.push(out.ndim === 1 ? [i] : [i, j]);
+  const d = valuesOf(out);
+  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) if (pred(d[i * b + j]!)) res.push(out.ndim === 1 ? [i] : [i, j]);
   return res;
 }
 
@@ -125,8 +126,9 @@ export function explainConv(input: Tensor | NestedArray, weight: Tensor | Nested
   const output = reshape(y, y.shape.slice(2));
   const outShape = output.shape;
   const terms: ConvTerm[] = [];
-  const xd = x.data;
-  const wd = w.data;
+  const xd = valuesOf(x);
+  const wd = valuesOf(w);
+  const od = valuesOf(output);
   const W = r === 2 ? x.shape[1]! : 1;
   const [O0, O1] = r === 1 ? [outShape[0]!, 1] : [outShape[0]!, outShape[1]!];
   const [K0, K1] = r === 1 ? [K[0]!, 1] : [K[0]!, K[1]!];
@@ -142,7 +144,7 @@ export function explainConv(input: Tensor | NestedArray, weight: Tensor | Nested
           products.push([wd[i * K1 + j]!, xd[p * W + q]!]);
         }
       }
-      const value = output.data[a * O1 + b]!;
+      const value = od[a * O1 + b]!;
       const position = r === 1 ? [a] : [a, b];
       const sum = products.length === 0 ? '0 (every tap is in the padding)' : products.map(([k, v]) => `${fmtNumber(k)}·${fmtNumber(v)}`).join(' + ');
       terms.push({ position, products, value, text: `Z[${position.join(',')}] = ${sum} = ${plain(value)}` });
@@ -150,7 +152,7 @@ export function explainConv(input: Tensor | NestedArray, weight: Tensor | Nested
   }
   let max = -Infinity;
   let min = Infinity;
-  for (const v of output.data) {
+  for (const v of od) {
     max = Math.max(max, v);
     min = Math.min(min, v);
   }
@@ -173,7 +175,8 @@ export function explainConv(input: Tensor | NestedArray, weight: Tensor | Nested
 const pos = (ps: readonly number[][]): string => (ps.length === 0 ? 'nowhere' : ps.map((p) => `[${p.join(',')}]`).join(', '));
 
 function matrixText(t: Tensor): string {
-  const rows = t.ndim === 1 ? [[...t.data]] : Array.from({ length: t.shape[0]! }, (_, i) => [...t.data.slice(i * t.shape[1]!, (i + 1) * t.shape[1]!)]);
+  const d = valuesOf(t);
+  const rows = t.ndim === 1 ? [[...d]] : Array.from({ length: t.shape[0]! }, (_, i) => [...d.slice(i * t.shape[1]!, (i + 1) * t.shape[1]!)]);
   const cells = rows.map((row) => row.map((v) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6))))));
   const w = Math.max(...cells.flat().map((c) => c.length));
   const lines = cells.map((row) => `[${row.map((c) => c.padStart(w)).join(', ')}]`);

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValueError, fmtValue } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import { TensorDataset } from '../data/dataset.js';
 import { CIFAR10_CLASSES, parseCifar10 } from '../data/cifar.js';
 import { decodeImageFile, imageHeader } from '../data/image_file.js';
@@ -101,7 +101,7 @@ function decodeAll(op: string, files: Listing['files'], bytes: Uint8Array[], C: 
   const labels = new Int32Array(files.length);
   files.forEach((f, i) => {
     const t = decodeImageFile(bytes[i]!, { size, channels: C }, f.path, op);
-    px.set(t.data as Float32Array, i * per);
+    px.set(valuesOf(t), i * per);
     labels[i] = f.label;
   });
   return new TensorDataset(new Tensor(px, [files.length, C, H, W]), labels);

@@ -8,3 +8,4 @@ export { loadDigits, loadIdx, idxDataset, fashionMnist, FASHION_MNIST_DIR, FASHI
 export { readImage } from './image.js';
 export { cifar10, imageFolder } from './image_data.js';
 export type { ImageDataset, ImageFolderOptions } from './image_data.js';
+export { saveOnnx, loadOnnx } from './onnx.js';

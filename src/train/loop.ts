@@ -3,6 +3,7 @@
  * Callers (the CLI, the playground) add progress display, checkpoints and schedules around it.
  */
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import { crossEntropy } from '../ops/loss.js';
 import { argmax } from '../ops/reduce.js';
@@ -53,7 +54,9 @@ export interface TrainEpochOptions {
 function countCorrect(logits: Tensor, target: Tensor): number {
   const pred = argmax(logits, 1);
   let c = 0;
-  for (let i = 0; i < pred.numel; i++) if (pred.data[i] === target.data[i]) c++;
+  const p = valuesOf(pred);
+  const t = valuesOf(target);
+  for (let i = 0; i < pred.numel; i++) if (p[i] === t[i]) c++;
   return c;
 }
 
@@ -128,8 +131,8 @@ export function evaluate(model: Module, batches: Iterable<Batch>): EvalResult {
       const k = logits.shape[1] ?? 1;
       if (confusion.length === 0) confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
       lossSum += crossEntropy(logits, batch.target, { reduction: 'sum' }).item();
-      const pred = argmax(logits, 1).data;
-      const t = batch.target.data;
+      const pred = valuesOf(argmax(logits, 1));
+      const t = valuesOf(batch.target);
       for (let i = 0; i < n; i++) {
         const row = confusion[t[i]!];
         if (row !== undefined && pred[i]! < k) row[pred[i]!]!++;
