@@ -37,7 +37,7 @@ export function restoreModel(op: string, path: string, flagModel: string | undef
   const f = loadModelFile(path);
   const name = flagModel ?? f.model;
   if (name === null) {
-    throw new ValueError({ op, arg: '--model', expected: `the architecture of the state dict in ${path} (--model ${Object.keys(MODELS).join('|')} or an architecture string)`, got: 'no --model flag and no "model" metadata in the file' });
+    throw new ValueError({ op, arg: '--model', expected: `the architecture of the state dict in ${path} (--model ${Object.keys(MODELS).join('|')})`, got: 'no --model flag and no "model" metadata in the file' });
   }
   let model: Module;
   let architecture: string | null = null;
