@@ -11,7 +11,6 @@ import type { Tensor } from '../src/index.js';
 import { apply1 } from '../src/op.js';
 import { geluOps, siluOps, tanhOps } from '../src/ops/activation.js';
 import { adamStep, sgdStep } from '../src/ops/optim_ops.js';
-import { poolStats } from '../src/backends/wasm/pool.js';
 import { onBackend } from './helpers.js';
 import { agree, bits, rand, rng } from './wasm_eltwise_gen.js';
 
@@ -62,28 +61,15 @@ describe('wasm element-wise kernels on 1, 2 and 3 threads', () => {
     return outs;
   };
 
-  /**
-   * Workers start asynchronously (a worker_threads boot takes tens of milliseconds): run big maps,
-   * yielding in between, until a worker has claimed a unit (at most ~2 s; the test then fails).
-   */
-  async function warmUp(): Promise<void> {
-    for (let k = 0; k < 100; k++) {
-      const before = poolStats().workerUnits;
-      onBackend('wasm', () => ck.exp(x).numel);
-      if (poolStats().workerUnits > before) return;
-      await new Promise((res) => setTimeout(res, 20));
-    }
-  }
-
   it('identical bits, and units run by worker threads on 2 and 3 threads', async () => {
     const runs: { out: Int32Array[]; units: number; workers: number }[] = [];
     for (const n of [1, 2, 3]) {
       ck.setNumThreads(n);
-      if (n > 1) await warmUp();
-      const before = poolStats();
+      await ck.threadsReady();
+      const before = ck.poolStats();
       const out = bits(onBackend('wasm', work));
-      const now = poolStats();
-      runs.push({ out, units: now.units - before.units, workers: now.workerUnits - before.workerUnits });
+      const now = ck.poolStats();
+      runs.push({ out, units: now.callerUnits + now.workerUnits - before.callerUnits - before.workerUnits, workers: now.workerUnits - before.workerUnits });
     }
     assert.equal(runs[0]!.workers, 0, 'one thread: the calling thread runs every unit');
     for (const k of [1, 2]) {

@@ -19,6 +19,8 @@ import { alloc } from '../../dtype.js';
 import { runtime } from './runtime.js';
 
 export interface Block {
+  /** Unique number (what a storage's finalizer holds, so it keeps no memory alive). */
+  readonly id: number;
   /** Byte address in the module's memory (valid while the block is live). */
   ptr: number;
   /** Bytes reserved (the size class). */
@@ -34,6 +36,13 @@ export interface Block {
   dead: boolean;
   /** Scratch of a running kernel call: never spilled. */
   pinned: boolean;
+  /** Bumped by every in-place write to the block (caches of data derived from it key on it). */
+  gen: number;
+  /** Data derived from this block's contents (packed weight panels), by kind; freed with it. */
+  derived: Map<string, Block> | null;
+  /** For a derived block: its source and kind (a spilled cache is dropped, never copied). */
+  source: Block | null;
+  kind: string;
 }
 
 const PAGE = 65536;
@@ -63,19 +72,25 @@ export interface HeapStats extends DeviceStats {
   spills: number;
   spilledBytes: number;
   peakLiveBytes: number;
+  /** Derived data (packed weight panels) found in the cache, and made anew. */
+  cacheHits: number;
+  cacheMisses: number;
 }
 
 class Heap {
   private base = -1;
   private top = 0;
   private readonly freeLists = new Map<number, number[]>();
-  /** Live blocks, least recently used first (Map keeps insertion order; a use re-inserts). */
-  private readonly live = new Set<Block>();
+  /** Live blocks by id, least recently used first (a Map keeps insertion order; a use re-inserts). */
+  private readonly live = new Map<number, Block>();
+  private nextId = 1;
   private tick = 1;
   private liveBytes = 0;
   private freeBytes = 0;
   private peak = 0;
   private spills = 0;
+  private cacheHits = 0;
+  private cacheMisses = 0;
   private spilledBytes = 0;
   highWater = 512 * 2 ** 20;
 
@@ -94,8 +109,8 @@ class Heap {
   touch(b: Block): void {
     if (b.lastUse === this.tick || b.dead) return;
     b.lastUse = this.tick;
-    this.live.delete(b);
-    this.live.add(b);
+    this.live.delete(b.id);
+    this.live.set(b.id, b);
   }
 
   /** A block of `n` elements of `dtype`, or null when memory cannot grow that far. */
@@ -110,8 +125,8 @@ class Heap {
       ptr = this.reuse(need) ?? this.carve(need);
       if (ptr === null) return null;
     }
-    const b: Block = { ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned };
-    this.live.add(b);
+    const b: Block = { id: this.nextId++, ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned, gen: 0, derived: null, source: null, kind: '' };
+    this.live.set(b.id, b);
     this.liveBytes += need;
     if (this.liveBytes > this.peak) this.peak = this.liveBytes;
     return b;
@@ -145,9 +160,48 @@ class Heap {
   free(b: Block): void {
     if (b.dead) return;
     b.dead = true;
-    this.live.delete(b);
+    this.live.delete(b.id);
     this.liveBytes -= b.bytes;
     this.release(b.ptr, b.bytes);
+    this.dropDerived(b);
+    if (b.source) b.source.derived?.delete(b.kind);
+  }
+
+  private dropDerived(b: Block): void {
+    if (!b.derived) return;
+    const ds = [...b.derived.values()];
+    b.derived = null;
+    for (const d of ds) this.free(d);
+  }
+
+  /** The block's contents were written in place: data derived from them is stale. */
+  written(b: Block): void {
+    b.gen++;
+    this.dropDerived(b);
+  }
+
+  /**
+   * Data derived from `src` (e.g. packed weight panels) of kind `kind` and `n` floats: the cached
+   * block if `src` is unchanged since it was made, else a new one filled by `fill`. Null when memory
+   * cannot be had. The cache is freed with `src`, dropped when `src` is written, and dropped (not
+   * copied) when memory runs short.
+   */
+  derived(src: Block, kind: string, n: number, fill: (dst: Block) => void): Block | null {
+    const hit = src.derived?.get(kind);
+    if (hit && hit.n === n && !hit.dead) {
+      this.touch(hit);
+      this.cacheHits++;
+      return hit;
+    }
+    this.cacheMisses++;
+    if (hit) this.free(hit);
+    const b = this.alloc('float32', n);
+    if (!b) return null;
+    b.source = src;
+    b.kind = kind;
+    (src.derived ??= new Map()).set(kind, b);
+    fill(b);
+    return b;
   }
 
   private release(ptr: number, bytes: number): void {
@@ -157,9 +211,15 @@ class Heap {
     this.freeBytes += bytes;
   }
 
+  /** Frees a block by id if it is still live (a collected storage's finalizer). */
+  freeId(id: number): void {
+    const b = this.live.get(id);
+    if (b) this.free(b);
+  }
+
   /** Spills least-recently-used blocks not used by the current op until live bytes ≤ target. */
   private spillDown(target: number): void {
-    for (const b of this.live) {
+    for (const b of this.live.values()) {
       if (this.liveBytes <= target) break;
       if (b.lastUse === this.tick || b.pinned) continue;
       this.spillBlock(b);
@@ -167,6 +227,10 @@ class Heap {
   }
 
   private spillBlock(b: Block): void {
+    if (b.source) {
+      this.free(b); // a cache: recomputed when next needed
+      return;
+    }
     const d = alloc(b.dtype, b.n);
     d.set(view(b));
     b.spill = d;
@@ -187,6 +251,8 @@ class Heap {
       spills: this.spills,
       spilledBytes: this.spilledBytes,
       peakLiveBytes: this.peak,
+      cacheHits: this.cacheHits,
+      cacheMisses: this.cacheMisses,
     };
   }
 }
