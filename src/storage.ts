@@ -9,7 +9,7 @@
 import type { DType, Data } from './dtype.js';
 import { BackendError } from './errors.js';
 
-/** A place buffers live. `B` is its buffer handle. */
+/** A place buffers live. `B` is its buffer handle (an object: storages key their finalizers by it). */
 export interface Device<B = unknown> {
   readonly name: string;
   /** A buffer of `n` elements of `dtype` (contents undefined), or null when the device is out of memory. */
@@ -100,8 +100,18 @@ interface Held {
   buf: unknown;
 }
 
-/** Frees the device copies of collected storages; it holds only each device's finalizer token. */
+/**
+ * Frees the device copies of collected storages; it holds only each device's finalizer token.
+ * Registrations are keyed by the device buffer (an object), so a device that drops a buffer on its
+ * own (a spill) can end the registration: in a loop that never yields, finalizers never run and
+ * every registration left in place would stay in memory until the loop ends.
+ */
 const registry = new FinalizationRegistry<{ device: Device<unknown>; token: unknown }>((f) => f.device.finalize(f.token));
+
+/** A device spilled or freed `buf` itself: its storage's finalizer has nothing left to free. */
+export function forgetBuffer(buf: object): void {
+  registry.unregister(buf);
+}
 
 function byteSize(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
@@ -166,12 +176,12 @@ export class Storage {
   private setDevice(device: Device<unknown> | null, buf: unknown): void {
     const h = this.held;
     if (h.device) {
-      registry.unregister(h);
+      registry.unregister(h.buf as object);
       h.device.free(h.buf);
     }
     h.device = device;
     h.buf = buf;
-    if (device) registry.register(this, { device, token: device.finalizerToken(buf) }, h);
+    if (device) registry.register(this, { device, token: device.finalizerToken(buf) }, buf as object);
   }
 
   /** A device that spilled our buffer handed its values to JavaScript memory: they are our host copy now. */
@@ -180,7 +190,7 @@ export class Storage {
     if (!h.device) return;
     const d = h.device.spilled(h.buf);
     if (d === null) return;
-    registry.unregister(h);
+    registry.unregister(h.buf as object);
     h.device = null;
     h.buf = null;
     this.host ??= d;

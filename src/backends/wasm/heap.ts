@@ -17,10 +17,17 @@ import type { DType, Data } from '../../dtype.js';
 import type { DeviceStats } from '../../storage.js';
 import { alloc } from '../../dtype.js';
 import { runtime } from './runtime.js';
+import { forgetBuffer } from '../../storage.js';
 
 export interface Block {
-  /** Unique number (what a storage's finalizer holds, so it keeps no memory alive). */
+  /**
+   * Unique number (what a storage's finalizer holds, so it keeps no memory alive: a number costs
+   * a pending finalizer nothing, which matters in loops that never yield, where none can run).
+   */
   readonly id: number;
+  /** Neighbours in the heap's least-recently-used list of live blocks. */
+  prev: Block | null;
+  next: Block | null;
   /** Byte address in the module's memory (valid while the block is live). */
   ptr: number;
   /** Bytes reserved (the size class). */
@@ -81,9 +88,16 @@ class Heap {
   private base = -1;
   private top = 0;
   private readonly freeLists = new Map<number, number[]>();
-  /** Live blocks by id, least recently used first (a Map keeps insertion order; a use re-inserts). */
+  /** Live blocks by id (for finalizers). */
   private readonly live = new Map<number, Block>();
   private nextId = 1;
+  /**
+   * Live blocks, least recently used first: a doubly-linked list through the blocks, so a use
+   * moves a block to the end in O(1) (deleting and re-inserting a key of a V8 Map costs time in
+   * proportion to the map's size: 5 µs at 20,000 entries).
+   */
+  private head: Block | null = null;
+  private tail: Block | null = null;
   private tick = 1;
   private liveBytes = 0;
   private freeBytes = 0;
@@ -109,8 +123,26 @@ class Heap {
   touch(b: Block): void {
     if (b.lastUse === this.tick || b.dead) return;
     b.lastUse = this.tick;
-    this.live.delete(b.id);
-    this.live.set(b.id, b);
+    if (this.tail === b) return;
+    this.unlink(b);
+    this.link(b);
+  }
+
+  /** Appends a block to the live list (most recently used). */
+  private link(b: Block): void {
+    b.prev = this.tail;
+    b.next = null;
+    if (this.tail) this.tail.next = b;
+    else this.head = b;
+    this.tail = b;
+  }
+
+  private unlink(b: Block): void {
+    if (b.prev) b.prev.next = b.next;
+    else this.head = b.next;
+    if (b.next) b.next.prev = b.prev;
+    else this.tail = b.prev;
+    b.prev = b.next = null;
   }
 
   /** A block of `n` elements of `dtype`, or null when memory cannot grow that far. */
@@ -125,8 +157,9 @@ class Heap {
       ptr = this.reuse(need) ?? this.carve(need);
       if (ptr === null) return null;
     }
-    const b: Block = { id: this.nextId++, ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned, gen: 0, derived: null, source: null, kind: '' };
+    const b: Block = { id: this.nextId++, prev: null, next: null, ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned, gen: 0, derived: null, source: null, kind: '' };
     this.live.set(b.id, b);
+    this.link(b);
     this.liveBytes += need;
     if (this.liveBytes > this.peak) this.peak = this.liveBytes;
     return b;
@@ -161,6 +194,7 @@ class Heap {
     if (b.dead) return;
     b.dead = true;
     this.live.delete(b.id);
+    this.unlink(b);
     this.liveBytes -= b.bytes;
     this.release(b.ptr, b.bytes);
     this.dropDerived(b);
@@ -219,10 +253,12 @@ class Heap {
 
   /** Spills least-recently-used blocks not used by the current op until live bytes ≤ target. */
   private spillDown(target: number): void {
-    for (const b of this.live.values()) {
-      if (this.liveBytes <= target) break;
-      if (b.lastUse === this.tick || b.pinned) continue;
-      this.spillBlock(b);
+    let b = this.head;
+    while (b && this.liveBytes > target) {
+      const next = b.next;
+      if (b.lastUse !== this.tick && !b.pinned) this.spillBlock(b);
+      // spilling frees derived blocks too: if that took the next one, start again from the head
+      b = next === null || !next.dead ? next : this.head;
     }
   }
 
@@ -234,6 +270,8 @@ class Heap {
     const d = alloc(b.dtype, b.n);
     d.set(view(b));
     b.spill = d;
+    // the storage, dead or alive, no longer needs its finalizer (a dead one's would wait for the loop's end)
+    forgetBuffer(b);
     this.spills++;
     this.spilledBytes += b.bytes;
     this.free(b);
