@@ -51,14 +51,25 @@ export function walkOf(outShape: Shape, strides: readonly (readonly number[])[])
   return shape.length <= MAX_DIMS ? { shape, strides: s } : undefined;
 }
 
-const walks = new WeakMap<object, Walk | undefined>();
+let lastInfo: object | null = null;
+let lastWalk: Walk | undefined;
 
-/** `walkOf`, computed once per plan object (supports() and the kernel both ask). */
+/** `walkOf`, computed once per plan (the dispatcher asks supports() and then runs the kernel). */
 export function cachedWalk(info: object, outShape: Shape, strides: readonly (readonly number[])[]): Walk | undefined {
-  if (walks.has(info)) return walks.get(info);
-  const w = walkOf(outShape, strides);
-  walks.set(info, w);
-  return w;
+  if (info !== lastInfo) {
+    lastWalk = walkOf(outShape, strides);
+    lastInfo = info;
+  }
+  return lastWalk;
+}
+
+/** Views of the module's memory, made again when it grows. */
+let views: { buf: ArrayBuffer | SharedArrayBuffer; i32: Int32Array; f32: Float32Array; f64: Float64Array } | null = null;
+
+function memoryViews(): NonNullable<typeof views> {
+  const buf = runtime().memory.buffer;
+  if (views?.buf !== buf) views = { buf, i32: new Int32Array(buf), f32: new Float32Array(buf), f64: new Float64Array(buf) };
+  return views;
 }
 
 /**
@@ -72,33 +83,32 @@ export function runMap(op: number, name: string, out: Block, ins: readonly Block
   if (!L.commit()) return false;
   try {
     const base = L.at(pa);
-    const buf = runtime().memory.buffer;
-    const v = new Int32Array(buf, base, ELT_MAP.SIZE);
+    const { i32, f32, f64 } = memoryViews();
+    const b = base >> 2;
     // the F area (byte offset 0): d0, d1 (float64), p0 ×4, p1 ×4 (float32), i0 ×4, i1 ×4 (int32)
-    const F = ELT_MAP.F;
-    const d = new Float64Array(buf, base + 4 * F, 2);
-    const f = new Float32Array(buf, base + 4 * F + 16, 8);
+    const F = b + ELT_MAP.F;
     const { d0 = 0, d1 = 0 } = params;
-    d[0] = d0;
-    d[1] = d1;
-    f.fill(params.p0 ?? d0, 0, 4);
-    f.fill(params.p1 ?? d1, 4, 8);
-    v.fill(params.i0 ?? 0, F + 12, F + 16);
-    v.fill(params.i1 ?? 0, F + 16, F + 20);
-    v[ELT_MAP.OP] = op;
-    v[ELT_MAP.N] = n;
-    v[ELT_MAP.Y] = out.ptr;
-    for (let k = 0; k < 3; k++) v[ELT_MAP.X + k] = ins[k]?.ptr ?? 0;
-    v[ELT_MAP.NDIM] = walk ? walk.shape.length : 0;
+    f64[F >> 1] = d0;
+    f64[(F >> 1) + 1] = d1;
+    f32.fill(params.p0 ?? d0, F + 4, F + 8);
+    f32.fill(params.p1 ?? d1, F + 8, F + 12);
+    i32.fill(params.i0 ?? 0, F + 12, F + 16);
+    i32.fill(params.i1 ?? 0, F + 16, F + 20);
+    i32[b + ELT_MAP.OP] = op;
+    i32[b + ELT_MAP.N] = n;
+    i32[b + ELT_MAP.Y] = out.ptr;
+    for (let k = 0; k < 3; k++) i32[b + ELT_MAP.X + k] = ins[k]?.ptr ?? 0;
+    i32[b + ELT_MAP.NDIM] = walk ? walk.shape.length : 0;
     if (walk) {
-      walk.shape.forEach((s, i) => (v[ELT_MAP.SHAPE + i] = s));
+      const nd = walk.shape.length;
+      for (let i = 0; i < nd; i++) i32[b + ELT_MAP.SHAPE + i] = walk.shape[i]!;
       const at = [ELT_MAP.S0, ELT_MAP.S1, ELT_MAP.S2];
-      walk.strides.forEach((st, k) => st.forEach((s, i) => (v[at[k]! + i] = s)));
+      for (let k = 0; k < walk.strides.length; k++) for (let i = 0; i < nd; i++) i32[b + at[k]! + i] = walk.strides[k]![i]!;
     }
     const slots = slotCount(n * cost * 8);
     // one unit when serial; else units of at most UNIT elements, at least 4 per thread, whole cache lines
     const per = slots === 1 ? n : Math.max(16, Math.ceil(Math.min(UNIT, Math.ceil(n / (4 * slots))) / 16) * 16);
-    v[ELT_MAP.PER] = per;
+    i32[b + ELT_MAP.PER] = per;
     parallel(JOB.eltMap, base, Math.ceil(n / per), name, slots);
   } finally {
     L.release();
