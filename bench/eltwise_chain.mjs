@@ -41,38 +41,50 @@ const settle = async () => {
   await new Promise((r) => setTimeout(r, 5));
 };
 
-/** Median ms of `fn` over the repeats, letting the heap reclaim the intermediates between runs. */
-async function time(fn) {
-  fn();
-  await settle();
-  const ms = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
-    await settle();
-  }
-  return median(ms);
-}
-
 const src = new Float32Array(N).fill(1);
 const dst = new Float32Array(N);
-const floor = await time(() => {
+const floorRun = () => {
   for (let k = 0; k < 24; k++) dst.set(src);
-});
-console.log(`floor: 24 × Float32Array.set of ${N} floats: ${floor.toFixed(2)} ms (${((24 * 2 * 4 * N) / floor / 1e6).toFixed(1)} GB/s read + write)`);
-console.log('| chain | threads | ms | ÷ floor | per op (ms) |');
-console.log('|---|---|---|---|---|');
+};
+
+/**
+ * Times `fn` and the floor alternately (the machine may be shared: each chain run is compared
+ * with a floor run made just before it), letting the heap reclaim the intermediates between runs.
+ * Returns medians and minima of both, and the median of the paired ratios.
+ */
+async function time(fn) {
+  fn();
+  floorRun();
+  await settle();
+  const ms = [];
+  const fl = [];
+  const ratio = [];
+  for (let i = 0; i < repeats; i++) {
+    let t0 = performance.now();
+    floorRun();
+    fl.push(performance.now() - t0);
+    t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+    ratio.push(ms[i] / fl[i]);
+    await settle();
+  }
+  return { ms: median(ms), min: Math.min(...ms), floor: median(fl), floorMin: Math.min(...fl), ratio: median(ratio) };
+}
+
+console.log(`floor: 24 × Float32Array.set of ${N} floats; ${repeats} runs each, alternating with the floor`);
+console.log('| chain | threads | median ms | min ms | floor median (min) ms | ÷ floor (median of paired ratios) | min ÷ min floor |');
+console.log('|---|---|---|---|---|---|---|');
 for (const threads of [1, 2]) {
   ck.setNumThreads(threads);
-  // let the workers boot before timing
-  for (let i = 0; i < 20; i++) {
+  await ck.threadsReady();
+  for (let i = 0; i < 5; i++) {
     chain(CHAINS['arithmetic + relu']);
     await settle();
   }
   for (const [name, steps] of Object.entries(CHAINS)) {
-    const ms = await time(() => chain(steps));
-    console.log(`| ${name} | ${threads} | ${ms.toFixed(2)} | ${(ms / floor).toFixed(2)} | ${(ms / 24).toFixed(3)} |`);
+    const r = await time(() => chain(steps));
+    console.log(`| ${name} | ${threads} | ${r.ms.toFixed(2)} | ${r.min.toFixed(2)} | ${r.floor.toFixed(2)} (${r.floorMin.toFixed(2)}) | ${r.ratio.toFixed(2)} | ${(r.min / r.floorMin).toFixed(2)} |`);
   }
 }
 const s = ck.memoryStats();
