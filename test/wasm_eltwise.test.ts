@@ -138,6 +138,25 @@ describe('wasm element-wise kernels agree with the reference', () => {
     }
   });
 
+  it('empty tensors, and broadcasts beyond six walked dimensions (the reference kernel runs them)', () => {
+    const r = rng(8);
+    const e = rand(r, [0, 3]);
+    const row = rand(r, [3]);
+    agree('add empty', () => ck.add(e, row), true);
+    agree('exp empty', () => ck.exp(e), false);
+    agree('where empty', () => ck.where(ck.gt(e, 0), e, row), true);
+    agree('expand empty', () => ck.expand(row, [0, 3]), true);
+    agree('fill_ empty', () => ck.noGrad(() => ck.fill_(ck.zeros([0]), 2)), true);
+    // alternating broadcast dimensions do not coalesce: 8 walked dimensions
+    const a = rand(r, [2, 1, 3, 1, 2, 1, 3, 1]);
+    const b = rand(r, [1, 2, 1, 3, 1, 2, 1, 3]);
+    const ref = onBackend('reference', () => ck.mul(a, b).data);
+    const before = ck.memoryStats().fallbacks['mul'] ?? 0;
+    const got = onBackend('wasm', () => ck.mul(a, b).data);
+    assert.equal((ck.memoryStats().fallbacks['mul'] ?? 0) - before, 1, 'the reference kernel ran');
+    assert.deepEqual([...got], [...ref]);
+  });
+
   it('in-place add_/sub_/mul_/div_ write through the broadcasting kernels', () => {
     const r = rng(7);
     for (let k = 0; k < 60; k++) {
