@@ -38,16 +38,17 @@ export async function run({ root, dist, steps, batch, every }) {
   const before = wasm();
   const threads = typeof ck.getNumThreads === 'function' ? ck.getNumThreads() : 1;
   const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20 * 10) / 10;
+  let t0 = performance.now();
   const sample = (step) => {
     const w = wasm();
-    return { step, rssMB: mb(), wasmBytes: w.memoryBytes ?? null, liveBuffers: w.liveBuffers ?? null, liveBytes: w.liveBytes ?? null, spills: w.spills ?? null };
+    return { step, seconds: Math.round(performance.now() - t0) / 1000, rssMB: mb(), wasmBytes: w.memoryBytes ?? null, liveBuffers: w.liveBuffers ?? null, liveBytes: w.liveBytes ?? null, spills: w.spills ?? null };
   };
 
   // the model, optimizer and step closure live only inside this function
   const train = () => {
     const step = makeTrainStep(ck, mnistNet(ck), batch);
+    t0 = performance.now();
     const samples = [sample(0)];
-    const t0 = performance.now();
     let loss = NaN;
     for (let i = 1; i <= steps; i++) {
       loss = step();

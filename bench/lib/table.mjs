@@ -116,7 +116,7 @@ export function memoryText(m) {
   const ref = m.samples.find((s) => s.step === m.referenceStep) ?? first;
   const intro = `convkit wasm (${m.threads} thread${m.threads === 1 ? '' : 's'}), T1 steps at batch ${m.batch} in one synchronous loop: ${m.steps} steps in ${m.seconds.toFixed(1)} s (${fmt(m.stepsPerSec)} steps/s), final loss ${fmt(m.finalLoss)}; wasm high-water mark ${mb(m.highWater)}.`;
   const shown = m.samples.filter((s, i) => i <= 1 || s.step === ref.step || s.step === m.midStep || i === m.samples.length - 1);
-  const table = markdown(['step', 'RSS MB', 'wasm memory', 'live buffers', 'live bytes', 'spills'], shown.map((s) => [s.step, s.rssMB, mb(s.wasmBytes), s.liveBuffers ?? '?', mb(s.liveBytes), s.spills ?? '?']));
+  const table = markdown(['step', 'seconds', 'RSS MB', 'wasm memory', 'live buffers', 'live bytes', 'spills'], shown.map((s) => [s.step, s.seconds ?? '?', s.rssMB, mb(s.wasmBytes), s.liveBuffers ?? '?', mb(s.liveBytes), s.spills ?? '?']));
   const text = [
     `RSS: first sample ${first.rssMB} MB, at step ${ref.step} ${ref.rssMB} MB, last ${last.rssMB} MB, max sample ${m.maxSampleMB} MB, process maxRSS ${m.maxRssMB} MB. Wasm memory: max ${mb(m.maxWasmBytes)}; live buffers: max ${m.maxLiveBuffers}.`,
     `Flat: **${m.flat ? 'yes' : 'no'}** (RSS last vs step ${m.referenceStep}: ${(m.growth * 100).toFixed(1)}%, limit ±10%; vs step ${m.midStep}: ${(m.secondHalfGrowth * 100).toFixed(1)}%; wasm memory last vs step ${m.referenceStep}: ${m.wasmGrowth === null ? '?' : `${(m.wasmGrowth * 100).toFixed(1)}%`}).`,
