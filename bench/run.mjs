@@ -18,7 +18,7 @@ import { runSystemCells, runJob } from './lib/orchestrate.mjs';
 import { PROTOCOL } from './lib/timing.mjs';
 import { ROWS, speedRatio } from './lib/rows.mjs';
 import { checkTargets, ortThreadCheck, crossCheck } from './lib/targets.mjs';
-import { resultsTable, ratioTable, limitTable, peakText, profileText, targetsText, memoryText, scalingText, fmt } from './lib/table.mjs';
+import { resultsTable, ratioTable, limitTable, peakText, profileText, diagnosticsText, targetsText, memoryText, scalingText, fmt } from './lib/table.mjs';
 import { machineBusySeconds, otherCores } from './lib/contention.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -165,6 +165,8 @@ const base = systems.find((s) => s.id === 'convkit-wasm');
 const base1 = systems.find((s) => s.id === 'convkit-wasm-1t');
 if (base) out.push(`\n## Speed ratios, ${base.headerLabel ?? base.label} ÷ peer (> 1: convkit faster)\n\n${ratioTable(results, base, systems)}`);
 if (base1) out.push(`\n## Speed ratios, ${base1.headerLabel ?? base1.label} ÷ peer\n\n${ratioTable(results, base1, systems)}`);
+const diagSys = ['convkit-wasm', 'convkit-wasm-1t'].find((id) => results[id]);
+if (diagSys) out.push(`\n## ${names[diagSys]}: kernels that ran elsewhere (one call per cell, from memoryStats())\n\n${diagnosticsText(results, diagSys)}`);
 out.push(`\n## Targets\n\n${targetsText(targets)}`);
 if (ortThreads) out.push(`\nort-web threads check: 2T ÷ 1T forward speed ${ortThreads.speedups.map((x) => x.toFixed(2)).join(', ')} (mean ${ortThreads.mean.toFixed(2)}; ≈1 would mean the second thread did not engage).`);
 if (cross) out.push(`\nSame numbers? First-call results (first loss, first output or gradient element) of ${names[cross.a]} vs ${names[cross.b]} on the same data, relative difference: ${Object.entries(cross.diffs).map(([k, d]) => `${k} ${d.toExponential(1)}`).join(', ')}.`);
@@ -181,7 +183,7 @@ for (const s of systems) for (const c of cells) {
   if (!r) continue;
   const cell = { workload: c.workload, mode: c.mode, system: s.id, batch: r.batch ?? c.batch };
   if (r.notRun) continue;
-  for (const k of ['ms', 'minMs', 'gflops', 'imagesPerSec', 'reps', 'nominalBatch', 'warmup', 'firstValue', 'floorMs', 'overFloor', 'outsideShare', 'profile', 'profileReps']) if (r[k] !== undefined) cell[k] = r[k];
+  for (const k of ['ms', 'minMs', 'gflops', 'imagesPerSec', 'reps', 'nominalBatch', 'warmup', 'firstValue', 'diagnostics', 'floorMs', 'overFloor', 'outsideShare', 'profile', 'profileReps']) if (r[k] !== undefined) cell[k] = r[k];
   if (limit && r.gflops !== undefined) cell.fractionOfLimit = r.gflops / limit;
   if (r.note || r.text) cell.note = [r.text, r.note].filter(Boolean).join('; ');
   flatCells.push(cell);

@@ -103,6 +103,22 @@ export function profileText(results, systems) {
   return lines.length ? lines.join('\n') : 'no profile (R1 not run)';
 }
 
+/** convkit: per cell, the ops that fell back to the reference backend and the copies between memories, in one call. */
+export function diagnosticsText(results, systemId) {
+  const lines = [];
+  for (const [key, r] of Object.entries(results[systemId] ?? {})) {
+    const d = r?.diagnostics;
+    if (!d) continue;
+    const fb = Object.entries(d.fallbacks);
+    const mv = Object.entries(d.moves);
+    if (!fb.length && !mv.length) continue;
+    const n = fb.reduce((s, [, k]) => s + k, 0);
+    lines.push(`- ${key}: ${n ? `${n} op${n === 1 ? '' : 's'} on the reference kernel (${fb.map(([op, k]) => `${op} ${k}`).join(', ')})` : 'no fallback'}${mv.length ? `; moves ${mv.map(([k, m]) => `${k} ${m.count} (${fmt(m.bytes / 2 ** 20)} MB)`).join(', ')}` : ''}`);
+  }
+  if (!lines.length) return 'none: every op of every cell ran on its backend, with no copies between memories';
+  return `Ops that ran their reference kernel (no wasm kernel for them), and copies between JavaScript and wasm memory (\`wasm->host\` includes reading the cell's outputs back):\n\n${lines.join('\n')}`;
+}
+
 export function targetsText(targets) {
   return targets.map((t) => `- ${t.id} ${t.what}: **${t.status}**${t.detail ? ` — ${t.detail}` : ''}`).join('\n');
 }

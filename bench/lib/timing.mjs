@@ -83,6 +83,8 @@ export async function measureCell(peer, cell, quick, timeoutMs = Infinity) {
     times.push(await call());
   }
   const extra = { firstValue };
+  // a peer that can say what one call did besides computing (convkit: fallbacks, moves) says it
+  if (peer.diagnose) extra.diagnostics = await peer.diagnose(run);
   if (floor) extra.floorTimes = floorTimes;
   if (profile) {
     extra.profiles = [];
@@ -119,6 +121,7 @@ export function finish(cell, batch, nominal, times, warm, notes, extra = {}) {
     res.profileReps = extra.profiles.length;
   }
   if (typeof extra.firstValue === 'number') res.firstValue = extra.firstValue;
+  if (extra.diagnostics) res.diagnostics = extra.diagnostics;
   if (notes.length) res.note = notes.join('; ');
   return res;
 }

@@ -70,6 +70,25 @@ export async function create({ backend, threads, root, dist }) {
   return {
     info,
     slow: () => backend === 'reference',
+    /**
+     * What one more call of the cell did besides computing, from memoryStats() before and after:
+     * ops that ran their reference kernel because this backend has none (`fallbacks`) and copies
+     * between JavaScript and wasm memory (`moves`, count and bytes).
+     */
+    async diagnose(run) {
+      if (typeof ck.memoryStats !== 'function') return null;
+      const a = ck.memoryStats();
+      await run();
+      const b = ck.memoryStats();
+      const fallbacks = {};
+      for (const [op, n] of Object.entries(b.fallbacks ?? {})) if (n - (a.fallbacks?.[op] ?? 0) > 0) fallbacks[op] = n - (a.fallbacks?.[op] ?? 0);
+      const moves = {};
+      for (const [k, m] of Object.entries(b.moves ?? {})) {
+        const count = m.count - (a.moves?.[k]?.count ?? 0);
+        if (count > 0) moves[k] = { count, bytes: m.bytes - (a.moves?.[k]?.bytes ?? 0) };
+      }
+      return { fallbacks, moves };
+    },
     async prepare(cell, batch) {
       if (cell.workload === 'R1') return prepareResBlock(ck, batch);
       if (cell.workload === 'E1') return prepareChain(ck);
