@@ -72,6 +72,29 @@ export const MAX_POOL2_OW: i32 = 6;
 export const MAX_POOL2_PER: i32 = 7;
 export const MAX_POOL2_PLANES: i32 = 8;
 export const MAX_POOL2_SIZE: i32 = 9;
+export const WINO_N: i32 = 0;
+export const WINO_CIN: i32 = 1;
+export const WINO_COUT: i32 = 2;
+export const WINO_LH: i32 = 3;
+export const WINO_LW: i32 = 4;
+export const WINO_OH: i32 = 5;
+export const WINO_OW: i32 = 6;
+export const WINO_PH: i32 = 7;
+export const WINO_PW: i32 = 8;
+export const WINO_TH: i32 = 9;
+export const WINO_TWP: i32 = 10;
+export const WINO_ROWS: i32 = 11;
+export const WINO_T: i32 = 12;
+export const WINO_X: i32 = 13;
+export const WINO_U: i32 = 14;
+export const WINO_B: i32 = 15;
+export const WINO_Y: i32 = 16;
+export const WINO_SCR: i32 = 17;
+export const WINO_SCRSTRIDE: i32 = 18;
+export const WINO_FLIP: i32 = 19;
+export const WINO_W: i32 = 20;
+export const WINO_SW: i32 = 21;
+export const WINO_SIZE: i32 = 22;
 export const ELT_MAP_F: i32 = 0;
 export const ELT_MAP_OP: i32 = 20;
 export const ELT_MAP_NDIM: i32 = 21;
@@ -140,6 +163,12 @@ export const ADAM_SIZE: i32 = 26;
 // scratch layout `dwWeight`: acc (float offsets)
 @inline export function dwWeight_acc(KK: i32): i32 { return 0; }
 @inline export function dwWeight_end(KK: i32): i32 { return (up4(KK)); }
+
+// scratch layout `wino`: slab, v, m (float offsets)
+@inline export function wino_slab(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return 0; }
+@inline export function wino_v(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW); }
+@inline export function wino_m(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW) + (16 * Cin * T); }
+@inline export function wino_end(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW) + (16 * Cin * T) + (16 * mpad * T); }
 export const ELT_OP_FILL: i32 = 0;
 export const ELT_OP_COPY: i32 = 1;
 export const ELT_OP_F2I: i32 = 2;

@@ -2,6 +2,7 @@
 import { convForwardUnit, convInputUnit, convPackGradUnit, convWeightUnit, convDirectUnit, convPackGradDirectUnit, convWeightDirectUnit, dwDirectUnit, dwWeightUnit } from './conv';
 import { gemmUnit, packAUnit, packBUnit, linearSmallUnit } from './jobs';
 import { maxPool2Unit } from './pool';
+import { winoWeightsUnit, winoUnit } from './winograd';
 import { eltMapUnit } from './eltwise';
 import { sgdUnit, adamUnit } from './optim';
 
@@ -22,9 +23,11 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 11: dwWeightUnit(args, unit, slot); break;
     case 12: maxPool2Unit(args, unit); break;
     case 13: linearSmallUnit(args, unit); break;
-    case 14: eltMapUnit(args, unit); break;
-    case 15: sgdUnit(args, unit); break;
-    case 16: adamUnit(args, unit); break;
+    case 14: winoWeightsUnit(args, unit); break;
+    case 15: winoUnit(args, unit, slot); break;
+    case 16: eltMapUnit(args, unit); break;
+    case 17: sgdUnit(args, unit); break;
+    case 18: adamUnit(args, unit); break;
     default: unreachable();
   }
 }

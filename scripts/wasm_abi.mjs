@@ -20,6 +20,9 @@ export const JOBS = [
   ['dwWeight', 'conv', 'dwWeightUnit', true],
   ['maxPool2', 'pool', 'maxPool2Unit', false],
   ['linearSmall', 'jobs', 'linearSmallUnit', false],
+  // Winograd F(2×2, 3×3): the weight transform (a unit per output channel) and the tiles
+  ['winoWeights', 'winograd', 'winoWeightsUnit', false],
+  ['wino', 'winograd', 'winoUnit', true],
   // element-wise maps, activations and optimizer steps (src/backends/wasm/eltwise*.ts, optim.ts)
   ['eltMap', 'eltwise', 'eltMapUnit', false],
   ['sgd', 'optim', 'sgdUnit', false],
@@ -39,6 +42,11 @@ export const BLOCKS = {
   gemm: ['A', 'B', 'C', 'LDC', 'MBLOCKS', 'NPANELS', 'K', 'ACC', 'BANDM', 'BANDN', 'UNITSN'],
   linearSmall: ['X', 'W', 'B', 'Y', 'M', 'K', 'N', 'PER'],
   maxPool2: ['X', 'Y', 'IDX', 'H', 'W', 'OH', 'OW', 'PER', 'PLANES'],
+  // Winograd F(2×2, 3×3) (assembly/winograd.ts): TH tile rows of TW tiles, padded to TWP (a
+  // multiple of 4); units of ROWS tile rows = T tiles (a multiple of 8); U the transformed weights
+  // (16 A-panel matrices), W the weights they come from (FLIP: transposed and rotated, for the
+  // input gradient); SW the slab row length in floats
+  wino: ['N', 'CIN', 'COUT', 'LH', 'LW', 'OH', 'OW', 'PH', 'PW', 'TH', 'TWP', 'ROWS', 'T', 'X', 'U', 'B', 'Y', 'SCR', 'SCRSTRIDE', 'FLIP', 'W', 'SW'],
   // an element-wise map over up to three operands walked with coalesced strides (0 = broadcast):
   // F: the parameters d0, d1 (f64), p0, p1 (f32x4 splats), i0, i1 (i32x4 splats) at byte offset 0
   // (assembly/eltwise_ops.ts reads them); OP: an ELT_OP code; the output is contiguous
@@ -91,6 +99,9 @@ export const SCRATCH = {
   },
   // depthwise weight gradient: the per-tap sums
   dwWeight: { args: ['KK'], regions: [['acc', 'up4(KK)']] },
+  // Winograd: 4 slab rows, the 16 transformed input matrices V_ξ (B panels, Cin × T), the 16
+  // products M_ξ (mpad × T)
+  wino: { args: ['Cin', 'mpad', 'T', 'SW'], regions: [['slab', '4 * SW'], ['v', '16 * Cin * T'], ['m', '16 * mpad * T']] },
 };
 
 function layout(fields) {

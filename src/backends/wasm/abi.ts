@@ -18,6 +18,9 @@ export const LINEAR_SMALL = { X: 0, W: 1, B: 2, Y: 3, M: 4, K: 5, N: 6, PER: 7, 
 /** Parameter block `maxPool2` (i32 indices). */
 export const MAX_POOL2 = { X: 0, Y: 1, IDX: 2, H: 3, W: 4, OH: 5, OW: 6, PER: 7, PLANES: 8, SIZE: 9 } as const;
 
+/** Parameter block `wino` (i32 indices). */
+export const WINO = { N: 0, CIN: 1, COUT: 2, LH: 3, LW: 4, OH: 5, OW: 6, PH: 7, PW: 8, TH: 9, TWP: 10, ROWS: 11, T: 12, X: 13, U: 14, B: 15, Y: 16, SCR: 17, SCRSTRIDE: 18, FLIP: 19, W: 20, SW: 21, SIZE: 22 } as const;
+
 /** Parameter block `eltMap` (i32 indices). */
 export const ELT_MAP = { F: 0, OP: 20, NDIM: 21, N: 22, PER: 23, Y: 24, X: 25, SHAPE: 28, S0: 34, S1: 40, S2: 46, SIZE: 52 } as const;
 
@@ -66,8 +69,14 @@ export function dwWeightScratch(a: { KK: number }): number {
   return (up4(KK));
 }
 
+/** Floats of the `wino` scratch area (slab, v, m) for the largest unit. */
+export function winoScratch(a: { Cin: number; mpad: number; T: number; SW: number }): number {
+  const { Cin, mpad, T, SW } = a;
+  return (4 * SW) + (16 * Cin * T) + (16 * mpad * T);
+}
+
 /** Codes of `eltOp`. */
 export const ELT_OP = { fill: 0, copy: 1, f2i: 2, i2f: 3, negF: 4, negI: 5, absF: 6, absI: 7, signF: 8, signI: 9, squareF: 10, squareI: 11, recip: 12, sqrt: 13, rsqrt: 14, exp: 15, log: 16, log1p: 17, expm1: 18, sin: 19, cos: 20, floor: 21, ceil: 22, round: 23, roundUp: 24, roundDown: 25, powS: 26, cube: 27, powHalf: 28, clampSF: 29, clampSI: 30, relu: 31, leaky: 32, sigmoid: 33, tanh: 34, gelu: 35, geluTanh: 36, softplus: 37, elu: 38, silu: 39, addF: 40, addI: 41, subF: 42, subI: 43, mulF: 44, mulI: 45, div: 46, addAlphaF: 47, addAlphaI: 48, pow: 49, maxF: 50, maxI: 51, minF: 52, minI: 53, eqF: 54, eqI: 55, neF: 56, neI: 57, ltF: 58, ltI: 59, leF: 60, leI: 61, gtF: 62, gtI: 63, geF: 64, geI: 65, reluBwd: 66, leakyBwd: 67, sigmoidBwd: 68, tanhBwd: 69, geluBwd: 70, geluTanhBwd: 71, softplusBwd: 72, eluBwd: 73, siluBwd: 74, whereF: 75, whereI: 76, clampLoF: 77, clampHiF: 78, clampF: 79, clampLoI: 80, clampHiI: 81, clampI: 82 } as const;
 
 /** Job ids of the module's `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, eltMap: 14, sgd: 15, adam: 16 } as const;
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, winoWeights: 14, wino: 15, eltMap: 16, sgd: 17, adam: 18 } as const;
