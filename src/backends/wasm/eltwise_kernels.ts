@@ -28,7 +28,7 @@ import { copyOp, fillOp } from '../../ops/inplace.js';
 import type { Block } from './heap.js';
 import { ELT_OP } from './abi.js';
 import type { Cost, MapParams } from './eltwise.js';
-import { cachedWalk, fits, runFlat, runMap } from './eltwise.js';
+import { MAX_ELEMENTS, cachedWalk, fits, runFlat, runMap } from './eltwise.js';
 
 const F32 = ['float32'];
 const F32_I32 = ['float32', 'int32'];
@@ -58,11 +58,11 @@ function binary<I extends BinaryInfo>(name: string, f: number, i: Code, params: 
 const alphaParams = (info: { alpha: number }, int: boolean): MapParams | null => (!int ? { d0: info.alpha } : isInt32(info.alpha) ? { i0: info.alpha } : null);
 
 /** A unary op over contiguous blocks: ELT_OP `f` for float32, `i` for int32. */
-function unary<I extends UnaryInfo>(name: string, f: Code, i: Code, params: (info: I) => MapParams | null = () => ({}), cost: Cost = 1): KernelEntry<I, Block> {
+function unary<I extends UnaryInfo>(name: string, f: Code, i: Code, cost: Cost = 1): KernelEntry<I, Block> {
   const code = (d: DType | undefined): Code => (d === 'int32' ? i : d === 'float32' ? f : null);
   return {
-    supports: (info, dtypes) => info.n < 2 ** 29 && code(dtypes[0]) !== null && params(info) !== null,
-    run: (info, [out], [x]) => runFlat(code(x!.dtype)!, name, out!, [x!], params(info)!, cost),
+    supports: (info, dtypes) => info.n < MAX_ELEMENTS && code(dtypes[0]) !== null,
+    run: (_info, [out], [x]) => runFlat(code(x!.dtype)!, name, out!, [x!], {}, cost),
   };
 }
 
@@ -89,7 +89,7 @@ const clampTensor = ternary<ClampTensorInfo>('clamp', (info, [x]) => {
  * store the same values as the float64 bounds. int32: integer bounds, or ±Infinity on their own side.
  */
 const clamp: KernelEntry<ClampInfo, Block> = {
-  supports: (info, dtypes) => info.n < 2 ** 29 && (dtypes[0] === 'float32' || (dtypes[0] === 'int32' && intBounds(info) !== null)),
+  supports: (info, dtypes) => info.n < MAX_ELEMENTS && (dtypes[0] === 'float32' || (dtypes[0] === 'int32' && intBounds(info) !== null)),
   run: (info, [out], [x]) => {
     if (x!.dtype === 'float32') return runFlat(ELT_OP.clampSF, 'clamp', out!, [x!], { d0: info.min, d1: info.max });
     const [lo, hi] = intBounds(info)!;
@@ -105,7 +105,7 @@ function intBounds(info: ClampInfo): [number, number] | null {
 
 /** x^c: exact products for c = 1, 2, 3 (as the reference), √ for 1/2, else the float64 pow per element. */
 const powScalar: KernelEntry<PowScalarInfo, Block> = {
-  supports: (info, dtypes) => info.n < 2 ** 29 && dtypes[0] === 'float32',
+  supports: (info, dtypes) => info.n < MAX_ELEMENTS && dtypes[0] === 'float32',
   run: (info, [out], [x]) => {
     const c = info.exponent;
     const op = c === 1 ? ELT_OP.copy : c === 2 ? ELT_OP.squareF : c === 3 ? ELT_OP.cube : c === 0.5 ? ELT_OP.powHalf : ELT_OP.powS;
@@ -115,7 +115,7 @@ const powScalar: KernelEntry<PowScalarInfo, Block> = {
 
 /** round half to even; to `decimals` places with PyTorch's float32 scaling by p = 10^|decimals|. */
 const round: KernelEntry<RoundInfo, Block> = {
-  supports: (info, dtypes) => info.n < 2 ** 29 && (dtypes[0] === 'float32' || (dtypes[0] === 'int32' && info.decimals === 0)),
+  supports: (info, dtypes) => info.n < MAX_ELEMENTS && (dtypes[0] === 'float32' || (dtypes[0] === 'int32' && info.decimals === 0)),
   run: (info, [out], [x]) => {
     const d = info.decimals;
     if (x!.dtype === 'int32') return runFlat(ELT_OP.copy, 'round', out!, [x!]);
@@ -126,7 +126,7 @@ const round: KernelEntry<RoundInfo, Block> = {
 
 /** `to`: float32 ↔ int32 (float → int truncates toward zero; out of range wraps as Int32Array stores do). */
 const to: KernelEntry<CastInfo, Block> = {
-  supports: (info, dtypes) => info.n < 2 ** 29 && fits(info.n, [dtypes[0]!, info.outDtypes[0]!], F32_I32),
+  supports: (info, dtypes) => fits(info.n, [dtypes[0]!, info.outDtypes[0]!], F32_I32),
   run: (info, [out], [x]) => runFlat(castOp(x!.dtype, out!.dtype), 'to', out!, [x!]),
 };
 
@@ -160,7 +160,7 @@ const fill: KernelEntry<FillInfo, Block> = {
 };
 
 const cmp = (name: string, f: number, i: number): KernelEntry<BinaryInfo, Block> => binary(name, f, i);
-const unaryF = (op: OpDef<void, UnaryInfo>, f: number, cost: Cost = 1): [OpDef<void, UnaryInfo>, KernelEntry<UnaryInfo, Block>] => [op, unary(op.name, f, null, () => ({}), cost)];
+const unaryF = (op: OpDef<void, UnaryInfo>, f: number, cost: Cost = 1): [OpDef<void, UnaryInfo>, KernelEntry<UnaryInfo, Block>] => [op, unary(op.name, f, null, cost)];
 
 /** Registers the element-wise kernels in the wasm backend's table. */
 export function registerEltwise(t: KernelTable<Block>): void {
