@@ -184,10 +184,10 @@ export function tanh4(x: v128): v128 {
 
 const ROUND64: f64 = 6755399441055744.0;
 
-// e^y for float64 lanes y <= 0 (clamped at -750, where it is 0): y = n·ln2 + r, Taylor to r^11
-// (relative error < 1e-13 on |r| <= ln2/2), 2^n from exponent bits in two halves.
+// e^y for float64 lanes (clamped to [-750, 710], beyond which it is 0 or +Infinity): y = n·ln2 + r,
+// Taylor to r^11 (relative error < 1e-13 on |r| <= ln2/2), 2^n from exponent bits in two halves.
 export function expD(y: v128): v128 {
-  const yc = f64x2.pmax(y, dsplat(-750.0));
+  const yc = f64x2.pmin(f64x2.pmax(y, dsplat(-750.0)), dsplat(710.0));
   // rounded to an integer by adding 1.5·2^52 (see ROUND32)
   const j = f64x2.add(f64x2.mul(yc, dsplat(1.4426950408889634)), dsplat(ROUND64));
   const n = f64x2.sub(j, dsplat(ROUND64));
@@ -273,7 +273,34 @@ export function cos4(x: v128): v128 {
   return sinCos4(x, 1);
 }
 
-// ---- pow (float64 per lane) ------------------------------------------------------------------
+// ---- pow (float64) --------------------------------------------------------------------------
+
+// log x for float64 lanes x > 0 (finite, normal): x = 2^e·m with m in [√2/2, √2), f = m - 1,
+// s = f/(2 + f), log m = 2·atanh s = 2s(1 + s²/3 + ... + s^16/17) (|s| <= 0.1716: relative error
+// < 1e-15), log x = e·ln2 + log m with ln2 in two parts.
+export function logD(x: v128): v128 {
+  let e = i64x2.sub(i64x2.shr_u(x, 52), i64x2.splat(1023));
+  let m = v128.or(v128.and(x, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  const big = f64x2.gt(m, dsplat(1.4142135623730951));
+  m = v128.bitselect(f64x2.mul(m, dsplat(0.5)), m, big);
+  e = i64x2.sub(e, big);
+  // e as float64: its bits added to those of 1.5·2^52, read as a float, minus 1.5·2^52
+  const ed = f64x2.sub(i64x2.add(e, i64x2.splat(0x4338000000000000)), dsplat(ROUND64));
+  const f = f64x2.sub(m, dsplat(1.0));
+  const sv = f64x2.div(f, f64x2.add(dsplat(2.0), f));
+  const z = f64x2.mul(sv, sv);
+  let p = dsplat(1.0 / 17.0);
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 15.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 13.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 11.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 9.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 7.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 5.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0 / 3.0));
+  p = f64x2.add(f64x2.mul(p, z), dsplat(1.0));
+  const lm = f64x2.mul(f64x2.add(sv, sv), p);
+  return f64x2.add(f64x2.mul(ed, dsplat(6.93147180369123816490e-1)), f64x2.add(lm, f64x2.mul(ed, dsplat(1.90821492927058770002e-10))));
+}
 
 // Math.pow in float64, rounded once; JavaScript's rules where C's differ: a NaN exponent gives
 // NaN, and ±1 to the power ±Infinity is NaN.
@@ -282,25 +309,40 @@ function powLane(x: f64, y: f64): f32 {
   return <f32>Math.pow(x, y);
 }
 
-// a^b per lane
+// Lanes of a whose power the float64 formula does not give: a <= 0, a = +Infinity, NaN
+@inline function badBase(a: v128): v128 {
+  return v128.not(v128.and(f32x4.gt(a, splat(0.0)), f32x4.lt(a, splat(Infinity))));
+}
+
+// a^b for float32 lanes: e^(b·log a) in float64 (relative error ~1e-13 before the rounding to
+// float32) where a > 0 and both are finite; the float64 library pow for the other lanes (signs,
+// zeros, infinities, NaN)
 export function pow4(a: v128, b: v128): v128 {
-  let r = a;
+  let r = joinD(expD(f64x2.mul(lowD(b), logD(lowD(a)))), expD(f64x2.mul(highD(b), logD(highD(a)))));
+  let bad = v128.or(badBase(a), v128.not(f32x4.lt(f32x4.abs(b), splat(Infinity))));
+  if (!v128.any_true(bad)) return r;
   for (let l = 0; l < 4; l++) {
-    r = f32x4.replace_lane(r, 0, powLane(<f64>f32x4.extract_lane(a, 0), <f64>f32x4.extract_lane(b, 0)));
+    if (i32x4.extract_lane(bad, 0) != 0) r = f32x4.replace_lane(r, 0, powLane(<f64>f32x4.extract_lane(a, 0), <f64>f32x4.extract_lane(b, 0)));
+    // rotate lanes so lane l is handled at position 0 (lane indices must be constants)
     a = v128.shuffle<f32>(a, a, 1, 2, 3, 0);
     b = v128.shuffle<f32>(b, b, 1, 2, 3, 0);
     r = v128.shuffle<f32>(r, r, 1, 2, 3, 0);
+    bad = v128.shuffle<f32>(bad, bad, 1, 2, 3, 0);
   }
   return r;
 }
 
-// a^y per lane for a float64 exponent y
+// a^y for float32 lanes and a float64 exponent y (as pow4)
 export function powS4(a: v128, y: f64): v128 {
-  let r = a;
+  const yd = dsplat(y);
+  let r = joinD(expD(f64x2.mul(yd, logD(lowD(a)))), expD(f64x2.mul(yd, logD(highD(a)))));
+  let bad = Math.abs(y) < Infinity ? badBase(a) : i32x4.splat(-1);
+  if (!v128.any_true(bad)) return r;
   for (let l = 0; l < 4; l++) {
-    r = f32x4.replace_lane(r, 0, powLane(<f64>f32x4.extract_lane(a, 0), y));
+    if (i32x4.extract_lane(bad, 0) != 0) r = f32x4.replace_lane(r, 0, powLane(<f64>f32x4.extract_lane(a, 0), y));
     a = v128.shuffle<f32>(a, a, 1, 2, 3, 0);
     r = v128.shuffle<f32>(r, r, 1, 2, 3, 0);
+    bad = v128.shuffle<f32>(bad, bad, 1, 2, 3, 0);
   }
   return r;
 }

@@ -87,6 +87,9 @@ export const MATH_CASES: MathCase[] = [
   { name: 'elu', lo: -30, hi: 10, run: (x) => ck.elu(x), exact: (v) => (v > 0 ? v : Math.expm1(v)) },
   { name: 'silu', lo: -87, hi: 30, run: ck.silu, exact: (v) => v * sigmoid(v) },
   { name: 'pow(|x|, 2.7)', lo: 0, hi: 1e14, run: (x) => ck.pow(x, 2.7), exact: (v) => Math.pow(v, 2.7) },
+  { name: 'pow(|x|, -1.3)', lo: 0, hi: 1e30, run: (x) => ck.pow(x, -1.3), exact: (v) => Math.pow(v, -1.3) },
+  // a tensor exponent (the binary op): 1.5^y over the exponents whose power is a normal float32
+  { name: 'pow(1.5, y)', lo: -210, hi: 218, run: (y) => ck.pow(ck.fullLike(y, 1.5), y), exact: (v) => Math.pow(1.5, v) },
   // the backward ops with g = 1: the derivatives
   { name: 'gelu′', lo: -14, hi: 14, run: (x) => backward(x, (t) => ck.gelu(t)), exact: (v) => normalCdf(v) + v * normalPdf(v), floor: 0.25 },
   { name: 'gelu′ (tanh)', lo: -14, hi: 14, run: (x) => backward(x, (t) => ck.gelu(t, { approximate: 'tanh' })), exact: geluTanhGrad, floor: 0.25 },

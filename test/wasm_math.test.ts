@@ -27,6 +27,8 @@ const BOUND: Record<string, number> = {
   elu: 1,
   silu: 3.2,
   'pow(|x|, 2.7)': 0.51,
+  'pow(|x|, -1.3)': 0.51,
+  'pow(1.5, y)': 0.51,
   'gelu′': 0.6,
   'gelu′ (tanh)': 0.51,
   'softplus′': 2.4,
