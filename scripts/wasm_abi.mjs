@@ -21,6 +21,9 @@ export const JOBS = [
   ['maxPool2', 'pool', 'maxPool2Unit', false],
   ['linearSmall', 'jobs', 'linearSmallUnit', false],
   ['relu', 'eltwise', 'reluUnit', false],
+  // reductions, softmax, losses, norms, movement and pools (src/backends/wasm/reduce*.ts and friends)
+  ['reduce', 'reduce', 'reduceUnit', true],
+  ['reduceFinish', 'reduce', 'reduceFinishUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -36,6 +39,13 @@ export const BLOCKS = {
   linearSmall: ['X', 'W', 'B', 'Y', 'M', 'K', 'N', 'PER'],
   maxPool2: ['X', 'Y', 'IDX', 'H', 'W', 'OH', 'OW', 'PER', 'PLANES'],
   relu: ['X', 'Y', 'G', 'N', 'PER', 'MODE'],
+  // reductions (assembly/reduce.ts): MODE 0 inner (last run reduced) / 1 outer (last run kept);
+  // BASE/REL tables of element offsets; STATIN/STATOUT per-output statistics between passes;
+  // PART 16 bytes per (part, output); SCR + slot·SCRSTRIDE a thread's column accumulators
+  reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'SCRSTRIDE'],
+  // codes, not blocks: the field indices are the values (one table for both sides)
+  redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
+  redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],
 };
 
 function layout(fields) {

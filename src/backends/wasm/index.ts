@@ -18,6 +18,11 @@ import { wasmConvKernels } from './conv.js';
 import { wasmMatmulKernels } from './matmul.js';
 import { wasmPoolKernels } from './pooling.js';
 import { wasmSupported } from './runtime.js';
+// reductions, softmax, losses, norms, movement and general pools (wasm-red)
+import { sumOp, meanOp } from '../../ops/reduce.js';
+import { amaxOp, aminOp, argmaxOp, argminOp, maxDimOp, minDimOp } from '../../ops/reduce_minmax.js';
+import { logsumexpOp, stdOp, varOp } from '../../ops/reduce_stats.js';
+import { wasmReduceKernels as red } from './reduce.js';
 
 const kernels = new KernelTable<Block>()
   .set(matmulOp, wasmMatmulKernels.matmul)
@@ -28,7 +33,19 @@ const kernels = new KernelTable<Block>()
   .set(maxPoolOp, wasmPoolKernels.maxPool)
   .set(maxPoolBackwardOp, wasmPoolKernels.maxPoolBackward)
   .set(reluOps.forwardOp, wasmActivationKernels.relu)
-  .set(reluOps.backwardOp, wasmActivationKernels.reluBackward);
+  .set(reluOps.backwardOp, wasmActivationKernels.reluBackward)
+  // reductions, softmax, losses, norms, movement and general pools (wasm-red)
+  .set(sumOp, red.sum)
+  .set(meanOp, red.mean)
+  .set(amaxOp, red.amax)
+  .set(aminOp, red.amin)
+  .set(maxDimOp, red.maxDim)
+  .set(minDimOp, red.minDim)
+  .set(argmaxOp, red.argmax)
+  .set(argminOp, red.argmin)
+  .set(varOp, red.var)
+  .set(stdOp, red.std)
+  .set(logsumexpOp, red.logsumexp);
 
 export const wasmBackend: Backend<Block> = { name: 'wasm', device: wasmDevice, kernels };
 
