@@ -4,6 +4,8 @@ import { gemmUnit, packAUnit, packBUnit, linearSmallUnit } from './jobs';
 import { maxPool2Unit } from './pool';
 import { reluUnit } from './eltwise';
 import { reduceUnit, reduceFinishUnit } from './reduce';
+import { softmaxUnit } from './softmax';
+import { classLossUnit, pointLossUnit } from './loss';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -25,6 +27,9 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 14: reluUnit(args, unit); break;
     case 15: reduceUnit(args, unit, slot); break;
     case 16: reduceFinishUnit(args, unit); break;
+    case 17: softmaxUnit(args, unit, slot); break;
+    case 18: classLossUnit(args, unit); break;
+    case 19: pointLossUnit(args, unit); break;
     default: unreachable();
   }
 }

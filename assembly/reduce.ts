@@ -48,7 +48,7 @@ let gIdx: i32 = -1;
 }
 
 // Σ x over n consecutive floats, in f64.
-function runSum(p: usize, n: i32): f64 {
+export function runSum(p: usize, n: i32): f64 {
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -71,7 +71,7 @@ function runSum(p: usize, n: i32): f64 {
 }
 
 // Σ (x - mean)² in f64 (the second pass of a variance: no cancellation).
-function runSqdev(p: usize, n: i32, mean: f64): f64 {
+export function runSqdev(p: usize, n: i32, mean: f64): f64 {
   const m = f64x2.splat(mean);
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
   let i = 0;
@@ -92,7 +92,7 @@ function runSqdev(p: usize, n: i32, mean: f64): f64 {
 }
 
 // Σ exp(x - m), exp in f32 (assembly/vexp.ts), summed in f64.
-function runExp(p: usize, n: i32, m: f32): f64 {
+export function runExp(p: usize, n: i32, m: f32): f64 {
   const mv = f32x4.splat(m);
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
   let i = 0;
@@ -108,7 +108,7 @@ function runExp(p: usize, n: i32, m: f32): f64 {
 }
 
 // The largest non-NaN value (logsumexp's shift), starting from `best`.
-function runMax(p: usize, n: i32, best: f32): f32 {
+export function runMax(p: usize, n: i32, best: f32): f32 {
   let b = f32x4.splat(best);
   let i = 0;
   for (; i + 4 <= n; i += 4) b = f32x4.pmax(b, v128.load(at(p, i)));
@@ -122,6 +122,21 @@ function runMax(p: usize, n: i32, best: f32): f32 {
     if (v > best) best = v;
   }
   return best;
+}
+
+// Σ x·y over n consecutive floats, products and sum in f64.
+export function runProd(p: usize, q: usize, n: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(p, i)), w = v128.load(at(q, i));
+    a0 = f64x2.add(a0, f64x2.mul(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(w)));
+    a1 = f64x2.add(a1, f64x2.mul(f64x2.promote_low_f32x4(hi2(v)), f64x2.promote_low_f32x4(hi2(w))));
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) s += <f64>load<f32>(at(p, i)) * <f64>load<f32>(at(q, i));
+  return s;
 }
 
 // gAcc += Σ x·y, gAcc2 += Σ x (products in f64).

@@ -24,6 +24,9 @@ export const JOBS = [
   // reductions, softmax, losses, norms, movement and pools (src/backends/wasm/reduce*.ts and friends)
   ['reduce', 'reduce', 'reduceUnit', true],
   ['reduceFinish', 'reduce', 'reduceFinishUnit', false],
+  ['softmax', 'softmax', 'softmaxUnit', true],
+  ['classLoss', 'loss', 'classLossUnit', false],
+  ['pointLoss', 'loss', 'pointLossUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -46,6 +49,13 @@ export const BLOCKS = {
   // codes, not blocks: the field indices are the values (one table for both sides)
   redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
   redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],
+  // softmax family and fused cross-entropy over [OUTER, SIZE, INNER] fibres (assembly/softmax.ts)
+  softmax: ['X', 'X2', 'X3', 'Y', 'OUTER', 'LEN', 'INNER', 'MODE', 'PER', 'CB', 'SCR', 'SCRSTRIDE'],
+  smMode: ['SOFTMAX', 'LOG_SOFTMAX', 'SOFTMAX_BWD', 'LOG_SOFTMAX_BWD', 'CE', 'CE_BWD'],
+  // class-index losses (assembly/loss.ts); EPS: address of ε (f64); unit -1 computes TOTAL alone
+  classLoss: ['X', 'T', 'W', 'Y', 'TOTAL', 'OUTER', 'C', 'INNER', 'IGNORE', 'MODE', 'PER', 'EPS'],
+  clMode: ['Q', 'NLL', 'NLL_BWD'],
+  pointLoss: ['X', 'T', 'Y', 'N', 'PER', 'MODE'],
 };
 
 function layout(fields) {

@@ -30,5 +30,20 @@ export const RED_KIND = { SUM: 0, SQDEV: 1, SUMEXP: 2, MAX: 3, ARGMAX: 4, ARGMIN
 /** Parameter block `redFin` (i32 indices). */
 export const RED_FIN = { RAW: 0, DIV: 1, SQRTDIV: 2, LSE: 3, STAT: 4, SIZE: 5 } as const;
 
+/** Parameter block `softmax` (i32 indices). */
+export const SOFTMAX = { X: 0, X2: 1, X3: 2, Y: 3, OUTER: 4, LEN: 5, INNER: 6, MODE: 7, PER: 8, CB: 9, SCR: 10, SCRSTRIDE: 11, SIZE: 12 } as const;
+
+/** Parameter block `smMode` (i32 indices). */
+export const SM_MODE = { SOFTMAX: 0, LOG_SOFTMAX: 1, SOFTMAX_BWD: 2, LOG_SOFTMAX_BWD: 3, CE: 4, CE_BWD: 5, SIZE: 6 } as const;
+
+/** Parameter block `classLoss` (i32 indices). */
+export const CLASS_LOSS = { X: 0, T: 1, W: 2, Y: 3, TOTAL: 4, OUTER: 5, C: 6, INNER: 7, IGNORE: 8, MODE: 9, PER: 10, EPS: 11, SIZE: 12 } as const;
+
+/** Parameter block `clMode` (i32 indices). */
+export const CL_MODE = { Q: 0, NLL: 1, NLL_BWD: 2, SIZE: 3 } as const;
+
+/** Parameter block `pointLoss` (i32 indices). */
+export const POINT_LOSS = { X: 0, T: 1, Y: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
+
 /** Job ids of the module's `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16 } as const;
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16, softmax: 17, classLoss: 18, pointLoss: 19 } as const;

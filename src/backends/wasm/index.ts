@@ -23,6 +23,10 @@ import { sumOp, meanOp } from '../../ops/reduce.js';
 import { amaxOp, aminOp, argmaxOp, argminOp, maxDimOp, minDimOp } from '../../ops/reduce_minmax.js';
 import { logsumexpOp, stdOp, varOp } from '../../ops/reduce_stats.js';
 import { wasmReduceKernels as red } from './reduce.js';
+import { logSoftmaxBackwardOp, logSoftmaxOp, softmaxBackwardOp, softmaxOp } from '../../ops/activation_softmax.js';
+import { crossEntropyClassTargetOp, l1LossOp, mseLossOp, nllLossBackwardOp, nllLossOp, softmaxCrossEntropyBackwardOp, softmaxCrossEntropyOp } from '../../ops/loss_ops.js';
+import { wasmSoftmaxKernels as sm } from './softmax.js';
+import { wasmLossKernels as loss } from './loss.js';
 
 const kernels = new KernelTable<Block>()
   .set(matmulOp, wasmMatmulKernels.matmul)
@@ -45,7 +49,18 @@ const kernels = new KernelTable<Block>()
   .set(argminOp, red.argmin)
   .set(varOp, red.var)
   .set(stdOp, red.std)
-  .set(logsumexpOp, red.logsumexp);
+  .set(logsumexpOp, red.logsumexp)
+  .set(softmaxOp, sm.softmax)
+  .set(logSoftmaxOp, sm.logSoftmax)
+  .set(softmaxBackwardOp, sm.softmaxBackward)
+  .set(logSoftmaxBackwardOp, sm.logSoftmaxBackward)
+  .set(softmaxCrossEntropyOp, sm.softmaxCrossEntropy)
+  .set(softmaxCrossEntropyBackwardOp, sm.softmaxCrossEntropyBackward)
+  .set(crossEntropyClassTargetOp, loss.crossEntropyClassTarget)
+  .set(nllLossOp, loss.nllLoss)
+  .set(nllLossBackwardOp, loss.nllLossBackward)
+  .set(mseLossOp, loss.mseLoss)
+  .set(l1LossOp, loss.l1Loss);
 
 export const wasmBackend: Backend<Block> = { name: 'wasm', device: wasmDevice, kernels };
 
