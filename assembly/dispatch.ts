@@ -6,6 +6,7 @@ import { reluUnit } from './eltwise';
 import { reduceUnit, reduceFinishUnit } from './reduce';
 import { softmaxUnit } from './softmax';
 import { classLossUnit, pointLossUnit } from './loss';
+import { gatherUnit, foldUnit, copySegsUnit } from './move';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -30,6 +31,9 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 17: softmaxUnit(args, unit, slot); break;
     case 18: classLossUnit(args, unit); break;
     case 19: pointLossUnit(args, unit); break;
+    case 20: gatherUnit(args, unit); break;
+    case 21: foldUnit(args, unit); break;
+    case 22: copySegsUnit(args, unit); break;
     default: unreachable();
   }
 }

@@ -27,6 +27,9 @@ export const JOBS = [
   ['softmax', 'softmax', 'softmaxUnit', true],
   ['classLoss', 'loss', 'classLossUnit', false],
   ['pointLoss', 'loss', 'pointLossUnit', false],
+  ['gather', 'move', 'gatherUnit', false],
+  ['fold', 'move', 'foldUnit', false],
+  ['copySegs', 'move', 'copySegsUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -56,6 +59,10 @@ export const BLOCKS = {
   classLoss: ['X', 'T', 'W', 'Y', 'TOTAL', 'OUTER', 'C', 'INNER', 'IGNORE', 'MODE', 'PER', 'EPS'],
   clMode: ['Q', 'NLL', 'NLL_BWD'],
   pointLoss: ['X', 'T', 'Y', 'N', 'PER', 'MODE'],
+  // movement (assembly/move.ts)
+  gather: ['X', 'Y', 'OFF', 'RANK', 'SHAPE', 'MAPS', 'MOFF', 'LAST', 'STRIDE', 'FILL', 'ROWS', 'PER'],
+  fold: ['X', 'Y', 'OUTER', 'NIN', 'NOUT', 'INNER', 'START', 'LIST', 'PER'],
+  copySegs: ['TABLE', 'N', 'PER'],
 };
 
 function layout(fields) {

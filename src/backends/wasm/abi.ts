@@ -45,5 +45,14 @@ export const CL_MODE = { Q: 0, NLL: 1, NLL_BWD: 2, SIZE: 3 } as const;
 /** Parameter block `pointLoss` (i32 indices). */
 export const POINT_LOSS = { X: 0, T: 1, Y: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
 
+/** Parameter block `gather` (i32 indices). */
+export const GATHER = { X: 0, Y: 1, OFF: 2, RANK: 3, SHAPE: 4, MAPS: 5, MOFF: 6, LAST: 7, STRIDE: 8, FILL: 9, ROWS: 10, PER: 11, SIZE: 12 } as const;
+
+/** Parameter block `fold` (i32 indices). */
+export const FOLD = { X: 0, Y: 1, OUTER: 2, NIN: 3, NOUT: 4, INNER: 5, START: 6, LIST: 7, PER: 8, SIZE: 9 } as const;
+
+/** Parameter block `copySegs` (i32 indices). */
+export const COPY_SEGS = { TABLE: 0, N: 1, PER: 2, SIZE: 3 } as const;
+
 /** Job ids of the module's `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16, softmax: 17, classLoss: 18, pointLoss: 19 } as const;
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16, softmax: 17, classLoss: 18, pointLoss: 19, gather: 20, fold: 21, copySegs: 22 } as const;

@@ -27,6 +27,11 @@ import { logSoftmaxBackwardOp, logSoftmaxOp, softmaxBackwardOp, softmaxOp } from
 import { crossEntropyClassTargetOp, l1LossOp, mseLossOp, nllLossBackwardOp, nllLossOp, softmaxCrossEntropyBackwardOp, softmaxCrossEntropyOp } from '../../ops/loss_ops.js';
 import { wasmSoftmaxKernels as sm } from './softmax.js';
 import { wasmLossKernels as loss } from './loss.js';
+import { expandOp } from '../../ops/movement.js';
+import { cloneOp, flipOp, permuteOp, rollOp } from '../../ops/movement_layout.js';
+import { catOp, sliceBackwardOp, sliceOp, splitOp } from '../../ops/movement_join.js';
+import { padBackwardOp, padOp } from '../../ops/movement_pad.js';
+import { wasmMovementKernels as mv } from './movement.js';
 
 const kernels = new KernelTable<Block>()
   .set(matmulOp, wasmMatmulKernels.matmul)
@@ -60,7 +65,18 @@ const kernels = new KernelTable<Block>()
   .set(nllLossOp, loss.nllLoss)
   .set(nllLossBackwardOp, loss.nllLossBackward)
   .set(mseLossOp, loss.mseLoss)
-  .set(l1LossOp, loss.l1Loss);
+  .set(l1LossOp, loss.l1Loss)
+  .set(permuteOp, mv.permute)
+  .set(flipOp, mv.flip)
+  .set(rollOp, mv.roll)
+  .set(expandOp, mv.expand)
+  .set(sliceOp, mv.slice)
+  .set(sliceBackwardOp, mv.sliceBackward)
+  .set(padOp, mv.pad)
+  .set(padBackwardOp, mv.padBackward)
+  .set(catOp, mv.cat)
+  .set(splitOp, mv.split)
+  .set(cloneOp, mv.clone);
 
 export const wasmBackend: Backend<Block> = { name: 'wasm', device: wasmDevice, kernels };
 
