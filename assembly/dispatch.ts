@@ -7,6 +7,7 @@ import { reduceUnit, reduceFinishUnit } from './reduce';
 import { softmaxUnit } from './softmax';
 import { classLossUnit, pointLossUnit } from './loss';
 import { gatherUnit, foldUnit, copySegsUnit } from './move';
+import { normWriteUnit } from './norm';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -34,6 +35,7 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 20: gatherUnit(args, unit); break;
     case 21: foldUnit(args, unit); break;
     case 22: copySegsUnit(args, unit); break;
+    case 23: normWriteUnit(args, unit); break;
     default: unreachable();
   }
 }

@@ -30,6 +30,7 @@ export const JOBS = [
   ['gather', 'move', 'gatherUnit', false],
   ['fold', 'move', 'foldUnit', false],
   ['copySegs', 'move', 'copySegsUnit', false],
+  ['normWrite', 'norm', 'normWriteUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -63,6 +64,8 @@ export const BLOCKS = {
   gather: ['X', 'Y', 'OFF', 'RANK', 'SHAPE', 'MAPS', 'MOFF', 'LAST', 'STRIDE', 'FILL', 'ROWS', 'PER'],
   fold: ['X', 'Y', 'OUTER', 'NIN', 'NOUT', 'INNER', 'START', 'LIST', 'PER'],
   copySegs: ['TABLE', 'N', 'PER'],
+  // the element-wise passes of the norm primitives (assembly/norm.ts)
+  normWrite: ['X', 'X2', 'Y', 'G', 'B', 'ROWS', 'MODE', 'ST', 'W', 'BIAS', 'PER'],
 };
 
 function layout(fields) {

@@ -32,6 +32,8 @@ import { cloneOp, flipOp, permuteOp, rollOp } from '../../ops/movement_layout.js
 import { catOp, sliceBackwardOp, sliceOp, splitOp } from '../../ops/movement_join.js';
 import { padBackwardOp, padOp } from '../../ops/movement_pad.js';
 import { wasmMovementKernels as mv } from './movement.js';
+import { normAffineGradOp, normAffineOp, normStandardizeBackwardOp, normStandardizeOp, runningUpdateOp } from '../../ops/norm_ops.js';
+import { wasmNormKernels as norm } from './norm.js';
 
 const kernels = new KernelTable<Block>()
   .set(matmulOp, wasmMatmulKernels.matmul)
@@ -76,7 +78,12 @@ const kernels = new KernelTable<Block>()
   .set(padBackwardOp, mv.padBackward)
   .set(catOp, mv.cat)
   .set(splitOp, mv.split)
-  .set(cloneOp, mv.clone);
+  .set(cloneOp, mv.clone)
+  .set(normStandardizeOp, norm.normStandardize)
+  .set(normStandardizeBackwardOp, norm.normStandardizeBackward)
+  .set(normAffineOp, norm.normAffine)
+  .set(normAffineGradOp, norm.normAffineGrad)
+  .set(runningUpdateOp, norm.runningUpdate);
 
 export const wasmBackend: Backend<Block> = { name: 'wasm', device: wasmDevice, kernels };
 
