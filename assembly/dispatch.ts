@@ -8,6 +8,7 @@ import { softmaxUnit } from './softmax';
 import { classLossUnit, pointLossUnit } from './loss';
 import { gatherUnit, foldUnit, copySegsUnit } from './move';
 import { normWriteUnit } from './norm';
+import { poolUnit } from './pool_window';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -36,6 +37,7 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 21: foldUnit(args, unit); break;
     case 22: copySegsUnit(args, unit); break;
     case 23: normWriteUnit(args, unit); break;
+    case 24: poolUnit(args, unit); break;
     default: unreachable();
   }
 }

@@ -31,6 +31,7 @@ export const JOBS = [
   ['fold', 'move', 'foldUnit', false],
   ['copySegs', 'move', 'copySegsUnit', false],
   ['normWrite', 'norm', 'normWriteUnit', false],
+  ['pool', 'pool_window', 'poolUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -66,6 +67,11 @@ export const BLOCKS = {
   copySegs: ['TABLE', 'N', 'PER'],
   // the element-wise passes of the norm primitives (assembly/norm.ts)
   normWrite: ['X', 'X2', 'Y', 'G', 'B', 'ROWS', 'MODE', 'ST', 'W', 'BIAS', 'PER'],
+  // pools over window tables (assembly/pool_window.ts): LO/HI the three dimensions' tables end to
+  // end, DIV their f64 divisor factors, OVR a divisor override (0: none), [OWA, OWB) the W range of
+  // full windows KS apart
+  pool: ['X', 'Y', 'IDX', 'PLANES', 'ID', 'IH', 'IW', 'OD', 'OH', 'OW', 'LO', 'HI', 'S0', 'S1', 'S2', 'DIV', 'OVR', 'MODE', 'PER', 'OWA', 'OWB', 'KS'],
+  poolMode: ['MAX', 'AVG', 'MAX_BWD', 'GATHER', 'AVG_BWD'],
 };
 
 function layout(fields) {

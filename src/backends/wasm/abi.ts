@@ -57,5 +57,11 @@ export const COPY_SEGS = { TABLE: 0, N: 1, PER: 2, SIZE: 3 } as const;
 /** Parameter block `normWrite` (i32 indices). */
 export const NORM_WRITE = { X: 0, X2: 1, Y: 2, G: 3, B: 4, ROWS: 5, MODE: 6, ST: 7, W: 8, BIAS: 9, PER: 10, SIZE: 11 } as const;
 
+/** Parameter block `pool` (i32 indices). */
+export const POOL = { X: 0, Y: 1, IDX: 2, PLANES: 3, ID: 4, IH: 5, IW: 6, OD: 7, OH: 8, OW: 9, LO: 10, HI: 11, S0: 12, S1: 13, S2: 14, DIV: 15, OVR: 16, MODE: 17, PER: 18, OWA: 19, OWB: 20, KS: 21, SIZE: 22 } as const;
+
+/** Parameter block `poolMode` (i32 indices). */
+export const POOL_MODE = { MAX: 0, AVG: 1, MAX_BWD: 2, GATHER: 3, AVG_BWD: 4, SIZE: 5 } as const;
+
 /** Job ids of the module's `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16, softmax: 17, classLoss: 18, pointLoss: 19, gather: 20, fold: 21, copySegs: 22, normWrite: 23 } as const;
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16, softmax: 17, classLoss: 18, pointLoss: 19, gather: 20, fold: 21, copySegs: 22, normWrite: 23, pool: 24 } as const;

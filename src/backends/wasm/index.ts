@@ -12,11 +12,9 @@ import { wasmDevice } from './device.js';
 import { reluOps } from '../../ops/activation.js';
 import { convOp, convTransposeOp, convWeightGradOp } from '../../ops/conv_ops.js';
 import { linearOp, matmulOp } from '../../ops/matmul.js';
-import { maxPoolBackwardOp, maxPoolOp } from '../../ops/pool_ops.js';
 import { wasmActivationKernels } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmMatmulKernels } from './matmul.js';
-import { wasmPoolKernels } from './pooling.js';
 import { wasmSupported } from './runtime.js';
 // reductions, softmax, losses, norms, movement and general pools (wasm-red)
 import { sumOp, meanOp } from '../../ops/reduce.js';
@@ -34,6 +32,8 @@ import { padBackwardOp, padOp } from '../../ops/movement_pad.js';
 import { wasmMovementKernels as mv } from './movement.js';
 import { normAffineGradOp, normAffineOp, normStandardizeBackwardOp, normStandardizeOp, runningUpdateOp } from '../../ops/norm_ops.js';
 import { wasmNormKernels as norm } from './norm.js';
+import { adaptiveAvgPoolOp, adaptiveMaxPoolOp, avgPoolBackwardOp, avgPoolOp, maxPoolBackwardOp, maxPoolGatherOp, maxPoolOp } from '../../ops/pool_ops.js';
+import { wasmWindowPoolKernels as pools } from './pool_window.js';
 
 const kernels = new KernelTable<Block>()
   .set(matmulOp, wasmMatmulKernels.matmul)
@@ -41,8 +41,6 @@ const kernels = new KernelTable<Block>()
   .set(convOp, wasmConvKernels.conv)
   .set(convTransposeOp, wasmConvKernels.convTranspose)
   .set(convWeightGradOp, wasmConvKernels.convWeightGrad)
-  .set(maxPoolOp, wasmPoolKernels.maxPool)
-  .set(maxPoolBackwardOp, wasmPoolKernels.maxPoolBackward)
   .set(reluOps.forwardOp, wasmActivationKernels.relu)
   .set(reluOps.backwardOp, wasmActivationKernels.reluBackward)
   // reductions, softmax, losses, norms, movement and general pools (wasm-red)
@@ -83,7 +81,15 @@ const kernels = new KernelTable<Block>()
   .set(normStandardizeBackwardOp, norm.normStandardizeBackward)
   .set(normAffineOp, norm.normAffine)
   .set(normAffineGradOp, norm.normAffineGrad)
-  .set(runningUpdateOp, norm.runningUpdate);
+  .set(runningUpdateOp, norm.runningUpdate)
+  // the 2×2 stride-2 max pool keeps pooling.ts's kernel (pools.maxPool dispatches to it)
+  .set(maxPoolOp, pools.maxPool)
+  .set(adaptiveMaxPoolOp, pools.maxPool)
+  .set(maxPoolBackwardOp, pools.maxPoolBackward)
+  .set(maxPoolGatherOp, pools.maxPoolGather)
+  .set(avgPoolOp, pools.avgPool)
+  .set(adaptiveAvgPoolOp, pools.avgPool)
+  .set(avgPoolBackwardOp, pools.avgPoolBackward);
 
 export const wasmBackend: Backend<Block> = { name: 'wasm', device: wasmDevice, kernels };
 
