@@ -36,7 +36,7 @@ interface Coalesced {
 function affine(m: Int32Array): number | null {
   if (m[0]! < 0) return null;
   const s = m.length > 1 ? m[1]! - m[0]! : 0;
-  for (let i = 1; i < m.length; i++) if (m[i] !== m[0]! + i * s) return null;
+  for (let i = 1; i < m.length; i++) if (m[i]! < 0 || m[i] !== m[0]! + i * s) return null;
   return s;
 }
 
