@@ -33,7 +33,7 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 17: softmaxUnit(args, unit, slot); break;
     case 18: classLossUnit(args, unit); break;
     case 19: pointLossUnit(args, unit); break;
-    case 20: gatherUnit(args, unit); break;
+    case 20: gatherUnit(args, unit, slot); break;
     case 21: foldUnit(args, unit); break;
     case 22: copySegsUnit(args, unit); break;
     case 23: normWriteUnit(args, unit); break;

@@ -1,6 +1,6 @@
 // exp(x) for four f32 lanes (softmax, logsumexp, cross-entropy), and the same in one lane.
 //
-// x = n·ln2 + r with n = nearest(x·log2 e) and r = x - n·ln2 (ln2 split in two parts, Cody-Waite,
+// x = n·ln2 + r with n = nearest(x·log2 e) (ties to even) and r = x - n·ln2 (ln2 split in two parts, Cody-Waite,
 // so r is exact to ~1e-10 for |x| < 104), |r| ≤ ln2/2; e^r = 1 + r + r²·P(r) with Cephes' degree-5
 // P; then 2^n, applied in two halves (2^⌊n/2⌋·2^(n-⌊n/2⌋)) so that results run into the
 // subnormals and overflow to +Infinity as the true value does. x is clamped to [-104, 89] first
@@ -21,11 +21,17 @@ const P4: f32 = 1.6666665459e-1;
 const P5: f32 = 5.0000001201e-1;
 const XMIN: f32 = -104.0;
 const XMAX: f32 = 89.0;
+const MAGIC: f32 = 12582912.0;
+const MAGIC_BITS: i32 = 0x4b400000;
 
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(XMIN)), f32x4.splat(XMAX));
-  const fn = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // pmax/pmin keep NaN (from x) and compile to single instructions, unlike f32x4.max/min
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(XMIN)), f32x4.splat(XMAX));
+  // n = nearest(x·log2 e), as a float and as an integer, by one add of 1.5·2^23 (|n| < 2^22)
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const fn = f32x4.sub(t, f32x4.splat(MAGIC));
+  const n = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
   let r = f32x4.sub(x, f32x4.mul(fn, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(fn, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(P0);
@@ -37,7 +43,6 @@ const XMAX: f32 = 89.0;
   const r2 = f32x4.mul(r, r);
   p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
   // 2^n1 · 2^n2 with n1 = n >> 1: each factor's exponent stays in range for n in [-150, 129]
-  const n = i32x4.trunc_sat_f32x4_s(fn);
   const n1 = i32x4.shr_s(n, 1);
   const n2 = i32x4.sub(n, n1);
   const bias = i32x4.splat(127);

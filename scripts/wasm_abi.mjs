@@ -27,7 +27,7 @@ export const JOBS = [
   ['softmax', 'softmax', 'softmaxUnit', true],
   ['classLoss', 'loss', 'classLossUnit', false],
   ['pointLoss', 'loss', 'pointLossUnit', false],
-  ['gather', 'move', 'gatherUnit', false],
+  ['gather', 'move', 'gatherUnit', true],
   ['fold', 'move', 'foldUnit', false],
   ['copySegs', 'move', 'copySegsUnit', false],
   ['normWrite', 'norm', 'normWriteUnit', false],
@@ -62,7 +62,7 @@ export const BLOCKS = {
   clMode: ['Q', 'NLL', 'NLL_BWD'],
   pointLoss: ['X', 'T', 'Y', 'N', 'PER', 'MODE'],
   // movement (assembly/move.ts)
-  gather: ['X', 'Y', 'OFF', 'RANK', 'SHAPE', 'MAPS', 'MOFF', 'LAST', 'STRIDE', 'FILL', 'ROWS', 'PER'],
+  gather: ['X', 'Y', 'OFF', 'RANK', 'SHAPE', 'MAPS', 'MOFF', 'LAST', 'STRIDE', 'FILL', 'ROWS', 'PER', 'A0', 'PRE', 'MID', 'SCR'],
   fold: ['X', 'Y', 'OUTER', 'NIN', 'NOUT', 'INNER', 'START', 'LIST', 'PER'],
   copySegs: ['TABLE', 'N', 'PER'],
   // the element-wise passes of the norm primitives (assembly/norm.ts)

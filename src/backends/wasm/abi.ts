@@ -46,7 +46,7 @@ export const CL_MODE = { Q: 0, NLL: 1, NLL_BWD: 2, SIZE: 3 } as const;
 export const POINT_LOSS = { X: 0, T: 1, Y: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
 
 /** Parameter block `gather` (i32 indices). */
-export const GATHER = { X: 0, Y: 1, OFF: 2, RANK: 3, SHAPE: 4, MAPS: 5, MOFF: 6, LAST: 7, STRIDE: 8, FILL: 9, ROWS: 10, PER: 11, SIZE: 12 } as const;
+export const GATHER = { X: 0, Y: 1, OFF: 2, RANK: 3, SHAPE: 4, MAPS: 5, MOFF: 6, LAST: 7, STRIDE: 8, FILL: 9, ROWS: 10, PER: 11, A0: 12, PRE: 13, MID: 14, SCR: 15, SIZE: 16 } as const;
 
 /** Parameter block `fold` (i32 indices). */
 export const FOLD = { X: 0, Y: 1, OUTER: 2, NIN: 3, NOUT: 4, INNER: 5, START: 6, LIST: 7, PER: 8, SIZE: 9 } as const;

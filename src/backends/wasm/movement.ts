@@ -26,13 +26,15 @@ import { MAX_ELEMS } from './reduce_engine.js';
 import { identityMap, stridesFor } from '../reference/movement_engine.js';
 import { padMaps } from '../reference/movement_pad.js';
 
-interface Coalesced {
-  readonly shape: number[];
-  readonly maps: Int32Array[];
-  readonly off: number;
+/** One output dimension: its size and either an affine map a0 + i·s or a table (with fills). */
+interface Dim {
+  readonly n: number;
+  readonly a0: number;
+  readonly s: number;
+  readonly table: Int32Array | null;
 }
 
-/** map[i] = map[0] + i·s for every i (no fill entries): s, else null. */
+/** map[i] = map[0] + i·s for every i, with no fill entry: s, else null. */
 function affine(m: Int32Array): number | null {
   if (m[0]! < 0) return null;
   const s = m.length > 1 ? m[1]! - m[0]! : 0;
@@ -40,33 +42,44 @@ function affine(m: Int32Array): number | null {
   return s;
 }
 
-/** Drops size-1 dimensions (their entry joins the offset) and merges neighbouring affine dimensions. */
-function coalesce(shape: readonly number[], maps: readonly Int32Array[]): Coalesced | 'fill' {
+const table = (d: Dim): Int32Array => d.table ?? Int32Array.from({ length: d.n }, (_, i) => d.a0 + i * d.s);
+
+/**
+ * Drops size-1 dimensions (their entry joins the offset) and merges neighbouring affine dimensions
+ * (no table is built for them: a merged dimension can be the whole tensor, e.g. an expanded scalar).
+ */
+function coalesce(shape: readonly number[], maps: readonly Int32Array[]): { dims: Dim[]; off: number } | 'fill' {
   let off = 0;
-  const s: number[] = [];
-  const m: Int32Array[] = [];
+  const dims: Dim[] = [];
   for (let d = 0; d < shape.length; d++) {
+    const m = maps[d]!;
     if (shape[d] === 1) {
-      if (maps[d]![0]! < 0) return 'fill';
-      off += maps[d]![0]!;
+      if (m[0]! < 0) return 'fill';
+      off += m[0]!;
       continue;
     }
-    const k = s.length - 1;
-    const inner = affine(maps[d]!);
-    const outer = k >= 0 ? affine(m[k]!) : null;
-    if (inner !== null && outer !== null && outer === inner * shape[d]!) {
-      // (i, j) → i·outer + j·inner = (i·n + j)·inner: one dimension of size n_k·n_d
-      const n = s[k]! * shape[d]!;
-      const base = m[k]![0]! + maps[d]![0]!;
-      m[k] = Int32Array.from({ length: n }, (_, i) => base + i * inner);
-      s[k] = n;
+    const s = affine(m);
+    const cur: Dim = s === null ? { n: shape[d]!, a0: 0, s: 0, table: m } : { n: shape[d]!, a0: m[0]!, s, table: null };
+    const prev = dims[dims.length - 1];
+    // (i, j) → a + i·s_k + j·s_d with s_k = n_d·s_d: one dimension of size n_k·n_d
+    if (prev && prev.table === null && cur.table === null && prev.s === cur.s * cur.n) {
+      dims[dims.length - 1] = { n: prev.n * cur.n, a0: prev.a0 + cur.a0, s: cur.s, table: null };
       continue;
     }
-    s.push(shape[d]!);
-    m.push(maps[d]!);
+    dims.push(cur);
   }
-  if (s.length === 0) return { shape: [1], maps: [Int32Array.of(0)], off };
-  return { shape: s, maps: m, off };
+  if (dims.length === 0) dims.push({ n: 1, a0: 0, s: 0, table: null });
+  return { dims, off };
+}
+
+/** A table that is fills, then an increasing run of consecutive offsets, then fills: [pre, mid]. */
+function paddedRun(t: Int32Array): [number, number] | null {
+  let pre = 0;
+  while (pre < t.length && t[pre]! < 0) pre++;
+  let mid = 0;
+  while (pre + mid < t.length && t[pre + mid] === t[pre]! + mid) mid++;
+  for (let j = pre + mid; j < t.length; j++) if (t[j]! >= 0) return null;
+  return mid > 0 ? [pre, mid] : null;
 }
 
 /** Bits of `value` stored as an element of dtype (int32 truncates, as a typed array does). */
@@ -83,37 +96,52 @@ function gather(op: string, y: Block, x: Block, outShape: readonly number[], map
     heapI32(y).fill(fill);
     return;
   }
-  const rank = c.shape.length;
-  const mapLen = c.maps.reduce((p, m) => p + m.length, 0);
+  const { dims } = c;
+  const rank = dims.length;
+  const lastD = dims[rank - 1]!;
+  const prevD = rank >= 2 ? dims[rank - 2]! : null;
+  // the last dimension: LAST codes of assembly/move.ts lastRow, or 3, a transpose of the last two
+  let last = 2;
+  let [stride, a0, pre, mid] = [0, 0, 0, 0];
+  if (lastD.table === null) {
+    a0 = lastD.a0;
+    if (lastD.s === 1) last = 0;
+    else if (lastD.s === 0) last = 4;
+    else if (prevD && prevD.table === null && prevD.s === 1 && prevD.n >= 4 && lastD.n >= 4) [last, stride, a0] = [3, lastD.s, prevD.a0 + lastD.a0];
+    else [last, stride] = [1, lastD.s];
+  } else {
+    const run = paddedRun(lastD.table);
+    if (run) [last, pre, mid, a0] = [5, run[0], run[1], lastD.table[run[0]]!];
+  }
+  const lead = last === 3 ? rank - 2 : rank - 1;
+  const tables = dims.map((d, i) => (i < lead || (i === rank - 1 && last === 2) ? table(d) : Int32Array.of(0)));
+  const mapLen = tables.reduce((p, m) => p + m.length, 0);
+  const slots = slotCount(total);
+  let rows = 1;
+  for (let d = 0; d < lead; d++) rows *= dims[d]!.n;
+  if (last === 3) {
+    // transposes split each plane into chunks of a (MID) as well
+    const want = Math.max(1, Math.ceil((slots > 1 ? 8 * slots : 1) / rows));
+    mid = Math.max(4, Math.ceil(prevD!.n / want / 4) * 4);
+    rows *= Math.ceil(prevD!.n / mid);
+  }
   const S = new Scratch();
   const pa = S.reserve(GATHER.SIZE);
   const sh = S.reserve(rank);
   const mo = S.reserve(rank);
   const mp = S.reserve(mapLen);
+  const scr = S.reserve(64 * slots);
   if (!S.commit()) return false;
   try {
-    // the last dimension: a copy, a constant stride, a table, or (with a stride-1 dimension
-    // before it) a transpose of the last two
-    let last = 2;
-    let stride = 0;
-    const sl = affine(c.maps[rank - 1]!);
-    const s2 = rank >= 2 ? affine(c.maps[rank - 2]!) : null;
-    if (sl === 1) last = 0;
-    else if (sl !== null && s2 === 1 && c.shape[rank - 2]! >= 4 && c.shape[rank - 1]! >= 4) [last, stride] = [3, sl];
-    else if (sl !== null) [last, stride] = [1, sl];
-    const lead = last === 3 ? rank - 2 : rank - 1;
-    let rows = 1;
-    for (let d = 0; d < lead; d++) rows *= c.shape[d]!;
-    S.i32(sh, rank).set(c.shape);
+    S.i32(sh, rank).set(dims.map((d) => d.n));
     const mv = S.i32(mp, mapLen);
     const moff = S.i32(mo, rank);
     let at = 0;
-    c.maps.forEach((m, d) => {
+    tables.forEach((m, d) => {
       moff[d] = at;
       mv.set(m, at);
       at += m.length;
     });
-    const slots = slotCount(total);
     const per = Math.max(1, Math.ceil(rows / (slots > 1 ? 8 * slots : 1)));
     const v = S.i32(pa, GATHER.SIZE);
     v[GATHER.X] = x.ptr;
@@ -128,6 +156,10 @@ function gather(op: string, y: Block, x: Block, outShape: readonly number[], map
     v[GATHER.FILL] = fill;
     v[GATHER.ROWS] = rows;
     v[GATHER.PER] = per;
+    v[GATHER.A0] = a0;
+    v[GATHER.PRE] = pre;
+    v[GATHER.MID] = mid;
+    v[GATHER.SCR] = S.at(scr);
     parallel(JOB.gather, S.at(pa), Math.ceil(rows / per), op, slots);
   } finally {
     S.release();
