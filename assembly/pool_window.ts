@@ -12,6 +12,8 @@
 // Forward units are (plane, chunk of PER output rows (od, oh)); in the W range [OWA, OWB) where
 // consecutive windows are full and KS apart, four outputs are computed at once. Backward units
 // are chunks of PER planes (the scatters stay inside their plane). Adds are f32 in the scatters.
+// The SIMD groups of a row start at OWA every 4 outputs; the last one ends at OWB (it may overlap
+// the group before it, writing the same values again).
 import {
   POOL_X, POOL_Y, POOL_IDX, POOL_PLANES, POOL_ID, POOL_IH, POOL_IW, POOL_OD, POOL_OH, POOL_OW, POOL_LO, POOL_HI, POOL_S0, POOL_S1,
   POOL_S2, POOL_DIV, POOL_OVR, POOL_MODE, POOL_PER, POOL_OWA, POOL_OWB, POOL_KS,
@@ -99,13 +101,18 @@ function forwardRow(p: usize, pl: i32, od: i32, oh: i32, isMax: bool): void {
             }
           }
         }
-        for (let l = 0; l < 4; l++) {
-          const s = l == 0 ? f64x2.extract_lane(s0v, 0) : l == 1 ? f64x2.extract_lane(s0v, 1) : l == 2 ? f64x2.extract_lane(s1v, 0) : f64x2.extract_lane(s1v, 1);
-          const d = ovr != 0 ? <f64>ovr : f01 * load<f64>(dv + (<usize>(OD + OH + ow + l) << 3));
-          store<f32>(at(y, ow + l), <f32>(s / d));
+        // the four divisors: the override, or f01 times each window's W factor
+        let d0 = f64x2.splat(<f64>ovr), d1 = d0;
+        if (ovr == 0) {
+          const f = f64x2.splat(f01), fw = dv + (<usize>(OD + OH + ow) << 3);
+          d0 = f64x2.mul(f, v128.load(fw));
+          d1 = f64x2.mul(f, v128.load(fw, 16));
         }
+        const q0 = f32x4.demote_f64x2_zero(f64x2.div(s0v, d0)), q1 = f32x4.demote_f64x2_zero(f64x2.div(s1v, d1));
+        v128.store(at(y, ow), v128.shuffle<f32>(q0, q1, 0, 1, 4, 5));
       }
-      ow += 4;
+      // the last group of the range may overlap the one before (same values written twice)
+      ow = ow + 8 <= owB || ow + 4 == owB ? ow + 4 : owB - 4;
       continue;
     }
     const a2 = tab(lo2, ow), b2 = tab(hi2, ow);

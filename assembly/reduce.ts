@@ -3,6 +3,7 @@
 // the input's dimensions are coalesced into kept and reduced runs, and
 //   INNER mode (the last run is reduced): output o's group is NSEG segments of L consecutive
 //     elements at X + BASE[o] + REL[s]; group position k = s·L + j (row-major over reduced dims).
+//     (BASE and REL are tables, or affine: BASE[o] = o·BSTRIDE, REL[s] = s·RSTRIDE.)
 //   OUTER mode (the last run is kept): output row r holds L consecutive outputs; its group is the
 //     NSEG rows at X + BASE[r] + REL[k], reduced column by column (SIMD across the kept columns).
 // A group may be split into PARTS contiguous ranges of k (a count that depends on the shape only):
@@ -13,7 +14,7 @@
 import {
   REDUCE_X, REDUCE_X2, REDUCE_Y, REDUCE_Y2, REDUCE_IDX, REDUCE_MODE, REDUCE_KIND, REDUCE_FIN, REDUCE_L, REDUCE_NSEG, REDUCE_NOUT,
   REDUCE_BASE, REDUCE_REL, REDUCE_PARTS, REDUCE_PER, REDUCE_CB, REDUCE_NCH, REDUCE_STATIN, REDUCE_STATOUT, REDUCE_PART, REDUCE_DIV,
-  REDUCE_SCR, REDUCE_SCRSTRIDE,
+  REDUCE_SCR, REDUCE_SCRSTRIDE, REDUCE_BSTRIDE, REDUCE_RSTRIDE,
   RED_KIND_SUM, RED_KIND_SQDEV, RED_KIND_SUMEXP, RED_KIND_MAX, RED_KIND_ARGMAX, RED_KIND_ARGMIN, RED_KIND_DOT,
   RED_FIN_RAW, RED_FIN_DIV, RED_FIN_SQRTDIV, RED_FIN_LSE, RED_FIN_STAT,
 } from './abi';
@@ -267,16 +268,27 @@ function savePart(p: usize, part: i32, o: i32, nout: i32, kind: i32): void {
   }
 }
 
+// BASE[i] and REL[i]; a zero table address means the affine offsets i·BSTRIDE (i·RSTRIDE).
+// @ts-ignore: decorator
+@inline function baseOf(p: usize, i: i32): i32 {
+  const t = ptr(p, REDUCE_BASE);
+  return t == 0 ? i * arg(p, REDUCE_BSTRIDE) : load<i32>(at(t, i));
+}
+// @ts-ignore: decorator
+@inline function relOf(p: usize, i: i32): i32 {
+  const t = ptr(p, REDUCE_REL);
+  return t == 0 ? i * arg(p, REDUCE_RSTRIDE) : load<i32>(at(t, i));
+}
+
 // Group positions [k0, k1) of output o in INNER mode.
 function innerRange(p: usize, o: i32, k0: i32, k1: i32, kind: i32): void {
   const x = ptr(p, REDUCE_X), x2 = ptr(p, REDUCE_X2), L = arg(p, REDUCE_L);
-  const base = load<i32>(at(ptr(p, REDUCE_BASE), o));
-  const rel = ptr(p, REDUCE_REL);
+  const base = baseOf(p, o);
   const statIn = ptr(p, REDUCE_STATIN);
   let s = k0 / L, j = k0 - s * L, k = k0;
   while (k < k1) {
     const n = L - j < k1 - k ? L - j : k1 - k;
-    const off = base + load<i32>(at(rel, s)) + j;
+    const off = base + relOf(p, s) + j;
     const rp = at(x, off);
     if (kind == RED_KIND_SUM) gAcc += runSum(rp, n);
     else if (kind == RED_KIND_SQDEV) gAcc += runSqdev(rp, n, load<f64>(statIn + (<usize>o << 3)));
@@ -294,8 +306,7 @@ function innerRange(p: usize, o: i32, k0: i32, k1: i32, kind: i32): void {
 // state in this slot's scratch: f64 sums (and second sums after CB of them), or f32 values + i32 indices.
 function outerRange(p: usize, r: i32, c0: i32, c1: i32, k0: i32, k1: i32, kind: i32, slot: i32, part: i32): void {
   const x = ptr(p, REDUCE_X), x2 = ptr(p, REDUCE_X2), L = arg(p, REDUCE_L), CB = arg(p, REDUCE_CB);
-  const base = load<i32>(at(ptr(p, REDUCE_BASE), r)) + c0;
-  const rel = ptr(p, REDUCE_REL);
+  const base = baseOf(p, r) + c0;
   const acc = ptr(p, REDUCE_SCR) + <usize>slot * <usize>arg(p, REDUCE_SCRSTRIDE);
   const acc2 = acc + (<usize>CB << 3);
   const w = c1 - c0;
@@ -306,7 +317,7 @@ function outerRange(p: usize, r: i32, c0: i32, c1: i32, k0: i32, k1: i32, kind: 
   let k = k0;
   if (isArg) {
     // the first row is every column's current extremum; best values at acc, indices at acc2
-    memory.copy(acc, at(x, base + load<i32>(at(rel, k))), <usize>w << 2);
+    memory.copy(acc, at(x, base + relOf(p, k)), <usize>w << 2);
     for (let j = 0; j < w; j++) store<i32>(at(acc2, j), k);
     k++;
   } else if (kind == RED_KIND_MAX) {
@@ -316,7 +327,7 @@ function outerRange(p: usize, r: i32, c0: i32, c1: i32, k0: i32, k1: i32, kind: 
     if (kind == RED_KIND_DOT) memory.fill(acc2, 0, <usize>w << 3);
   }
   for (; k < k1; k++) {
-    const off = base + load<i32>(at(rel, k));
+    const off = base + relOf(p, k);
     const rp = at(x, off);
     let j = 0;
     if (kind == RED_KIND_SUM) {

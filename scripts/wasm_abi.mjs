@@ -48,9 +48,9 @@ export const BLOCKS = {
   maxPool2: ['X', 'Y', 'IDX', 'H', 'W', 'OH', 'OW', 'PER', 'PLANES'],
   relu: ['X', 'Y', 'G', 'N', 'PER', 'MODE'],
   // reductions (assembly/reduce.ts): MODE 0 inner (last run reduced) / 1 outer (last run kept);
-  // BASE/REL tables of element offsets; STATIN/STATOUT per-output statistics between passes;
+  // BASE/REL tables of element offsets (0: affine, i·BSTRIDE / i·RSTRIDE); STATIN/STATOUT per-output statistics between passes;
   // PART 16 bytes per (part, output); SCR + slot·SCRSTRIDE a thread's column accumulators
-  reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'SCRSTRIDE'],
+  reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'SCRSTRIDE', 'BSTRIDE', 'RSTRIDE'],
   // codes, not blocks: the field indices are the values (one table for both sides)
   redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
   redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],

@@ -22,7 +22,7 @@ export const MAX_POOL2 = { X: 0, Y: 1, IDX: 2, H: 3, W: 4, OH: 5, OW: 6, PER: 7,
 export const RELU = { X: 0, Y: 1, G: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
 
 /** Parameter block `reduce` (i32 indices). */
-export const REDUCE = { X: 0, X2: 1, Y: 2, Y2: 3, IDX: 4, MODE: 5, KIND: 6, FIN: 7, L: 8, NSEG: 9, NOUT: 10, BASE: 11, REL: 12, PARTS: 13, PER: 14, CB: 15, NCH: 16, STATIN: 17, STATOUT: 18, PART: 19, DIV: 20, SCR: 21, SCRSTRIDE: 22, SIZE: 23 } as const;
+export const REDUCE = { X: 0, X2: 1, Y: 2, Y2: 3, IDX: 4, MODE: 5, KIND: 6, FIN: 7, L: 8, NSEG: 9, NOUT: 10, BASE: 11, REL: 12, PARTS: 13, PER: 14, CB: 15, NCH: 16, STATIN: 17, STATOUT: 18, PART: 19, DIV: 20, SCR: 21, SCRSTRIDE: 22, BSTRIDE: 23, RSTRIDE: 24, SIZE: 25 } as const;
 
 /** Parameter block `redKind` (i32 indices). */
 export const RED_KIND = { SUM: 0, SQDEV: 1, SUMEXP: 2, MAX: 3, ARGMAX: 4, ARGMIN: 5, DOT: 6, SIZE: 7 } as const;

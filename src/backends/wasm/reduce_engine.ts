@@ -5,8 +5,9 @@
  * Layout: size-1 dimensions are dropped and neighbouring dimensions of the same kind (kept or
  * reduced) merged, e.g. [N, C, H, W] over [0, 2, 3] becomes [N | C | H·W] (reduced, kept, reduced).
  * If the last run is reduced (INNER), each output's group is segments of L consecutive elements;
- * if it is kept (OUTER), L consecutive outputs are reduced together, SIMD across them. Offsets come
- * from the reference's reducePlan over the merged shape without its last run (times L).
+ * if it is kept (OUTER), L consecutive outputs are reduced together, SIMD across them. The offsets of
+ * outputs and of group segments are i·stride when one run of their kind precedes the last run, and
+ * otherwise tables from the reference's reducePlan over the merged shape without its last run.
  *
  * Parts: a group is split into PARTS ranges only when there are few outputs and the tensor is
  * large (a full reduction, a bias gradient of a wide layer); the count depends on the shape alone,
@@ -27,8 +28,11 @@ export interface RedLayout {
   readonly nseg: number;
   /** INNER: outputs; OUTER: rows of L outputs. */
   readonly nout: number;
-  readonly base: Int32Array;
-  readonly rel: Int32Array;
+  /** Offsets of outputs (rows) and of group segments (rows): tables, or null for i·stride. */
+  readonly base: Int32Array | null;
+  readonly bstride: number;
+  readonly rel: Int32Array | null;
+  readonly rstride: number;
   /** Elements per group and outputs in all. */
   readonly G: number;
   readonly outputs: number;
@@ -62,21 +66,31 @@ export function reduceLayout(shape: readonly number[], dims: readonly number[]):
   const last = sizes.length - 1;
   // nothing reduced: one kept run (or a 0-d/all-ones tensor), each output its own group of one
   if (last < 0 || !red.includes(true)) {
-    return { mode: 1, L: numel, nseg: 1, nout: 1, base: Int32Array.of(0), rel: Int32Array.of(0), G: 1, outputs: numel, parts: 1 };
+    return { mode: 1, L: numel, nseg: 1, nout: 1, base: null, bstride: 0, rel: null, rstride: 0, G: 1, outputs: numel, parts: 1 };
   }
   const L = sizes[last]!;
   const head = sizes.slice(0, last);
+  const kept: number[] = [];
   const headRed: number[] = [];
-  head.forEach((_, i) => {
-    if (red[i]) headRed.push(i);
-  });
-  const { base, rel } = reducePlan(head, headRed);
-  for (let i = 0; i < base.length; i++) base[i] = base[i]! * L;
-  for (let i = 0; i < rel.length; i++) rel[i] = rel[i]! * L;
+  head.forEach((_, i) => (red[i] ? headRed : kept).push(i));
+  // element strides of the runs before the last
+  const stride = head.map((_, i) => L * head.slice(i + 1).reduce((p, n) => p * n, 1));
+  const nout = kept.reduce((p, i) => p * head[i]!, 1);
+  const nseg = headRed.reduce((p, i) => p * head[i]!, 1);
+  // one run (or none) of a kind: its offsets are i·stride; more: tables (the reference's plan)
+  let base: Int32Array | null = null;
+  let rel: Int32Array | null = null;
+  if (kept.length > 1 || headRed.length > 1) {
+    const plan = reducePlan(head, headRed);
+    if (kept.length > 1) base = plan.base.map((v) => v * L);
+    if (headRed.length > 1) rel = plan.rel.map((v) => v * L);
+  }
+  const bstride = kept.length === 1 ? stride[kept[0]!]! : 0;
+  const rstride = headRed.length === 1 ? stride[headRed[0]!]! : 0;
   const inner = red[last]!;
-  const G = inner ? rel.length * L : rel.length;
-  const outputs = inner ? base.length : base.length * L;
-  return { mode: inner ? 0 : 1, L, nseg: rel.length, nout: base.length, base, rel, G, outputs, parts: partsFor(outputs, G, numel) };
+  const G = inner ? nseg * L : nseg;
+  const outputs = inner ? nout : nout * L;
+  return { mode: inner ? 0 : 1, L, nseg, nout, base, bstride, rel, rstride, G, outputs, parts: partsFor(outputs, G, numel) };
 }
 
 export interface RedPass {
@@ -129,8 +143,8 @@ export class Reduction {
       this.per = Math.max(1, Math.ceil(lay.outputs / Math.ceil(target / P)));
     }
     this.pa = S.reserve(REDUCE.SIZE);
-    this.baseOff = S.reserve(lay.base.length);
-    this.relOff = S.reserve(lay.rel.length);
+    this.baseOff = S.reserve(lay.base?.length ?? 0);
+    this.relOff = S.reserve(lay.rel?.length ?? 0);
     this.partOff = S.reserve(P > 1 ? P * lay.outputs * 4 : 0);
     this.scrOff = S.reserve(lay.mode === 1 ? this.slots * this.cb * 4 : 0);
     this.statOff = S.reserve(statBytes / 4);
@@ -138,8 +152,9 @@ export class Reduction {
 
   begin(): boolean {
     if (!this.S.commit()) return false;
-    this.S.i32(this.baseOff, this.lay.base.length).set(this.lay.base);
-    this.S.i32(this.relOff, this.lay.rel.length).set(this.lay.rel);
+    const { base, rel } = this.lay;
+    if (base) this.S.i32(this.baseOff, base.length).set(base);
+    if (rel) this.S.i32(this.relOff, rel.length).set(rel);
     return true;
   }
 
@@ -164,8 +179,10 @@ export class Reduction {
     v[REDUCE.L] = l.L;
     v[REDUCE.NSEG] = l.nseg;
     v[REDUCE.NOUT] = l.nout;
-    v[REDUCE.BASE] = this.S.at(this.baseOff);
-    v[REDUCE.REL] = this.S.at(this.relOff);
+    v[REDUCE.BASE] = l.base ? this.S.at(this.baseOff) : 0;
+    v[REDUCE.REL] = l.rel ? this.S.at(this.relOff) : 0;
+    v[REDUCE.BSTRIDE] = l.bstride;
+    v[REDUCE.RSTRIDE] = l.rstride;
     v[REDUCE.PARTS] = l.parts;
     v[REDUCE.PER] = this.per;
     v[REDUCE.CB] = this.cb;
