@@ -21,7 +21,8 @@ export const CONV_NCHUNK: i32 = 30;
 export const CONV_GPACK: i32 = 31;
 export const CONV_FLAGS: i32 = 32;
 export const CONV_QROWS: i32 = 33;
-export const CONV_SIZE: i32 = 34;
+export const CONV_TAPS: i32 = 34;
+export const CONV_SIZE: i32 = 35;
 export const PACK_A_SRC: i32 = 0;
 export const PACK_A_RS: i32 = 1;
 export const PACK_A_CS: i32 = 2;
@@ -234,3 +235,41 @@ export const POOL_MODE_MAX_BWD: i32 = 2;
 export const POOL_MODE_GATHER: i32 = 3;
 export const POOL_MODE_AVG_BWD: i32 = 4;
 export const POOL_MODE_SIZE: i32 = 5;
+
+@inline function up4(n: i32): i32 { return (n + 3) & ~3; }
+@inline function up8(n: i32): i32 { return (n + 7) & ~7; }
+
+// scratch layout `convForward`: bp, cbuf (float offsets)
+@inline export function convForward_bp(R: i32, cog: i32, npad: i32): i32 { return 0; }
+@inline export function convForward_cbuf(R: i32, cog: i32, npad: i32): i32 { return (R * npad); }
+@inline export function convForward_end(R: i32, cog: i32, npad: i32): i32 { return (R * npad) + (up4(cog) * npad); }
+
+// scratch layout `convInput`: bp, col (float offsets)
+@inline export function convInput_bp(cog: i32, mpad: i32, bmax: i32): i32 { return 0; }
+@inline export function convInput_col(cog: i32, mpad: i32, bmax: i32): i32 { return (cog * bmax); }
+@inline export function convInput_end(cog: i32, mpad: i32, bmax: i32): i32 { return (cog * bmax) + (mpad * bmax); }
+
+// scratch layout `convWeight`: bp, cimg, cacc (float offsets)
+@inline export function convWeight_bp(P: i32, npad: i32, cog: i32): i32 { return 0; }
+@inline export function convWeight_cimg(P: i32, npad: i32, cog: i32): i32 { return (P * npad); }
+@inline export function convWeight_cacc(P: i32, npad: i32, cog: i32): i32 { return (P * npad) + (up4(cog) * npad); }
+@inline export function convWeight_end(P: i32, npad: i32, cog: i32): i32 { return (P * npad) + (up4(cog) * npad) + (up4(cog) * npad); }
+
+// scratch layout `convDirect`: slab, offs, cbuf, bp (float offsets)
+@inline export function convDirect_slab(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, R: i32, cog: i32, vpad: i32): i32 { return 0; }
+@inline export function convDirect_offs(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, R: i32, cog: i32, vpad: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)); }
+@inline export function convDirect_cbuf(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, R: i32, cog: i32, vpad: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(R)); }
+@inline export function convDirect_bp(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, R: i32, cog: i32, vpad: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(R)) + (up4(cog) * vpad); }
+@inline export function convDirect_end(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, R: i32, cog: i32, vpad: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(R)) + (up4(cog) * vpad) + (R * vpad); }
+
+// scratch layout `convWeightDirect`: slab, offs, cimg, cacc, apk (float offsets)
+@inline export function convWeightDirect_slab(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, nr: i32, cog: i32, V: i32): i32 { return 0; }
+@inline export function convWeightDirect_offs(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, nr: i32, cog: i32, V: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)); }
+@inline export function convWeightDirect_cimg(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, nr: i32, cog: i32, V: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(nr)); }
+@inline export function convWeightDirect_cacc(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, nr: i32, cog: i32, V: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(nr)) + (up4(nr) * up8(cog)); }
+@inline export function convWeightDirect_apk(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, nr: i32, cog: i32, V: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(nr)) + (up4(nr) * up8(cog)) + (up4(nr) * up8(cog)); }
+@inline export function convWeightDirect_end(ch: i32, SH: i32, WV: i32, KW: i32, dw: i32, nr: i32, cog: i32, V: i32): i32 { return (up4(ch * SH * WV + (KW - 1) * dw + 16)) + (up4(nr)) + (up4(nr) * up8(cog)) + (up4(nr) * up8(cog)) + (up4(nr) * V); }
+
+// scratch layout `dwWeight`: acc (float offsets)
+@inline export function dwWeight_acc(KK: i32): i32 { return 0; }
+@inline export function dwWeight_end(KK: i32): i32 { return (up4(KK)); }

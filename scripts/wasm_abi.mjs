@@ -39,7 +39,8 @@ export const JOBS = [
 // and NAME_SIZE (the block's length in i32s).
 export const BLOCKS = {
   // every conv job: geometry padded to 3 spatial dimensions, operands, scratch and work split
-  conv: ['N', 'CIN', 'COUT', 'G', ['L', 3], ['K', 3], ['O', 3], ['S', 3], ['D', 3], ['P', 3], 'X', 'W', 'B', 'Y', 'APACK', 'SCR', 'SCRSTRIDE', 'CHUNK', 'NCHUNK', 'GPACK', 'FLAGS', 'QROWS'],
+  // (TAPS: the plan's tap ranges of the h and w axes, i32 lo_h[KH], hi_h[KH], lo_w[KW], hi_w[KW])
+  conv: ['N', 'CIN', 'COUT', 'G', ['L', 3], ['K', 3], ['O', 3], ['S', 3], ['D', 3], ['P', 3], 'X', 'W', 'B', 'Y', 'APACK', 'SCR', 'SCRSTRIDE', 'CHUNK', 'NCHUNK', 'GPACK', 'FLAGS', 'QROWS', 'TAPS'],
   // packing A (rows of 4) and B (panels of 8) for the GEMM, and the GEMM's bands of units
   packA: ['SRC', 'RS', 'CS', 'M', 'K', 'DST', 'PER', 'BLOCKS'],
   packB: ['SRC', 'RS', 'CS', 'K', 'N', 'DST', 'PER', 'PANELS'],
@@ -74,6 +75,32 @@ export const BLOCKS = {
   poolMode: ['MAX', 'AVG', 'MAX_BWD', 'GATHER', 'AVG_BWD'],
 };
 
+// SCRATCH: a job's per-thread work area, as consecutive regions of float counts given by expressions
+// over named integers (`up4`/`up8` round up to multiples of 4/8). Generated: in AssemblyScript, for
+// each region `<layout>_<region>(args…)`, its float offset within the area (`_end` the whole size),
+// from the values of the running unit; on the host, `<layout>Scratch({args})`, the area's size in
+// floats from the largest values any unit will have. One formula for both sides.
+export const SCRATCH = {
+  // im2col forward: packed im2col panels (R × npad), then the output tile
+  convForward: { args: ['R', 'cog', 'npad'], regions: [['bp', 'R * npad'], ['cbuf', 'up4(cog) * npad']] },
+  // im2col input gradient: packed g panels (cog × bmax), then col (a block of rows × bmax)
+  convInput: { args: ['cog', 'mpad', 'bmax'], regions: [['bp', 'cog * bmax'], ['col', 'mpad * bmax']] },
+  // im2col weight gradient: packed im2col rows of one image, its product, the batch sum
+  convWeight: { args: ['P', 'npad', 'cog'], regions: [['bp', 'P * npad'], ['cimg', 'up4(cog) * npad'], ['cacc', 'up4(cog) * npad']] },
+  // stride-1 forward: the padded slab (ch channels × SH rows × WV), row offsets, output tile, panels
+  convDirect: {
+    args: ['ch', 'SH', 'WV', 'KW', 'dw', 'R', 'cog', 'vpad'],
+    regions: [['slab', 'up4(ch * SH * WV + (KW - 1) * dw + 16)'], ['offs', 'up4(R)'], ['cbuf', 'up4(cog) * vpad'], ['bp', 'R * vpad']],
+  },
+  // stride-1 weight gradient: slab, offsets, per-image product and batch sum, packed A rows
+  convWeightDirect: {
+    args: ['ch', 'SH', 'WV', 'KW', 'dw', 'nr', 'cog', 'V'],
+    regions: [['slab', 'up4(ch * SH * WV + (KW - 1) * dw + 16)'], ['offs', 'up4(nr)'], ['cimg', 'up4(nr) * up8(cog)'], ['cacc', 'up4(nr) * up8(cog)'], ['apk', 'up4(nr) * V']],
+  },
+  // depthwise weight gradient: the per-tap sums
+  dwWeight: { args: ['KK'], regions: [['acc', 'up4(KK)']] },
+};
+
 function layout(fields) {
   const out = [];
   let at = 0;
@@ -105,6 +132,19 @@ export function generate() {
     for (const [name, at] of fs) as += `export const ${B}_${name}: i32 = ${at};\n`;
     as += `export const ${B}_SIZE: i32 = ${size};\n`;
     ts += `\n/** Parameter block \`${block}\` (i32 indices). */\nexport const ${B} = { ${fs.map(([n, at]) => `${n}: ${at}`).join(', ')}, SIZE: ${size} } as const;\n`;
+  }
+  as += '\n@inline function up4(n: i32): i32 { return (n + 3) & ~3; }\n@inline function up8(n: i32): i32 { return (n + 7) & ~7; }\n';
+  ts += '\nconst up4 = (n: number): number => (n + 3) & ~3;\nconst up8 = (n: number): number => (n + 7) & ~7;\n';
+  for (const [name, { args, regions }] of Object.entries(SCRATCH)) {
+    const params = args.map((a) => `${a}: i32`).join(', ');
+    let acc = '0';
+    as += `\n// scratch layout \`${name}\`: ${regions.map(([r]) => r).join(', ')} (float offsets)\n`;
+    for (const [r, expr] of regions) {
+      as += `@inline export function ${name}_${r}(${params}): i32 { return ${acc}; }\n`;
+      acc = acc === '0' ? `(${expr})` : `${acc} + (${expr})`;
+    }
+    as += `@inline export function ${name}_end(${params}): i32 { return ${acc}; }\n`;
+    ts += `\n/** Floats of the \`${name}\` scratch area (${regions.map(([r]) => r).join(', ')}) for the largest unit. */\nexport function ${name}Scratch(a: { ${args.map((x) => `${x}: number`).join('; ')} }): number {\n  const { ${args.join(', ')} } = a;\n  return ${acc};\n}\n`;
   }
   dispatch += '\n/** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */\nexport function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {\n  switch (fn) {\n';
   JOBS.forEach(([, , fn, slot], id) => {
