@@ -101,10 +101,9 @@ export const REDUCE_STATOUT: i32 = 18;
 export const REDUCE_PART: i32 = 19;
 export const REDUCE_DIV: i32 = 20;
 export const REDUCE_SCR: i32 = 21;
-export const REDUCE_SCRSTRIDE: i32 = 22;
-export const REDUCE_BSTRIDE: i32 = 23;
-export const REDUCE_RSTRIDE: i32 = 24;
-export const REDUCE_SIZE: i32 = 25;
+export const REDUCE_BSTRIDE: i32 = 22;
+export const REDUCE_RSTRIDE: i32 = 23;
+export const REDUCE_SIZE: i32 = 24;
 export const RED_KIND_SUM: i32 = 0;
 export const RED_KIND_SQDEV: i32 = 1;
 export const RED_KIND_SUMEXP: i32 = 2;
@@ -130,8 +129,7 @@ export const SOFTMAX_MODE: i32 = 7;
 export const SOFTMAX_PER: i32 = 8;
 export const SOFTMAX_CB: i32 = 9;
 export const SOFTMAX_SCR: i32 = 10;
-export const SOFTMAX_SCRSTRIDE: i32 = 11;
-export const SOFTMAX_SIZE: i32 = 12;
+export const SOFTMAX_SIZE: i32 = 11;
 export const SM_MODE_SOFTMAX: i32 = 0;
 export const SM_MODE_LOG_SOFTMAX: i32 = 1;
 export const SM_MODE_SOFTMAX_BWD: i32 = 2;
@@ -273,3 +271,18 @@ export const POOL_MODE_SIZE: i32 = 5;
 // scratch layout `dwWeight`: acc (float offsets)
 @inline export function dwWeight_acc(KK: i32): i32 { return 0; }
 @inline export function dwWeight_end(KK: i32): i32 { return (up4(KK)); }
+
+// scratch layout `reduceCols`: acc, acc2 (float offsets)
+@inline export function reduceCols_acc(CB: i32): i32 { return 0; }
+@inline export function reduceCols_acc2(CB: i32): i32 { return (2 * CB); }
+@inline export function reduceCols_end(CB: i32): i32 { return (2 * CB) + (2 * CB); }
+
+// scratch layout `softmaxCols`: m, s, t (float offsets)
+@inline export function softmaxCols_m(CB: i32): i32 { return 0; }
+@inline export function softmaxCols_s(CB: i32): i32 { return (up4(CB)); }
+@inline export function softmaxCols_t(CB: i32): i32 { return (up4(CB)) + (2 * up4(CB)); }
+@inline export function softmaxCols_end(CB: i32): i32 { return (up4(CB)) + (2 * up4(CB)) + (2 * up4(CB)); }
+
+// scratch layout `gatherRows`: idx (float offsets)
+@inline export function gatherRows_idx(RANK: i32): i32 { return 0; }
+@inline export function gatherRows_end(RANK: i32): i32 { return (up4(RANK)); }

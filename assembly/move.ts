@@ -10,7 +10,7 @@
 //   copySegs: a table of (src, dst, bytes) copies (cat, split, clone), units of PER entries.
 import {
   GATHER_X, GATHER_Y, GATHER_OFF, GATHER_RANK, GATHER_SHAPE, GATHER_MAPS, GATHER_MOFF, GATHER_LAST, GATHER_STRIDE, GATHER_FILL, GATHER_ROWS,
-  GATHER_PER, GATHER_A0, GATHER_PRE, GATHER_MID, GATHER_SCR,
+  GATHER_PER, GATHER_A0, GATHER_PRE, GATHER_MID, GATHER_SCR, gatherRows_idx, gatherRows_end,
   FOLD_X, FOLD_Y, FOLD_OUTER, FOLD_NIN, FOLD_NOUT, FOLD_INNER, FOLD_START, FOLD_LIST, FOLD_PER,
   COPY_SEGS_TABLE, COPY_SEGS_N, COPY_SEGS_PER,
 } from './abi';
@@ -133,12 +133,12 @@ function transposeRows(p: usize, x: usize, y: usize, r0: i32, r1: i32, lead: i32
 }
 
 // args: the `gather` block. Dimensions before LEAD index rows through their maps (MAPS, dimension
-// d's from MOFF[d]); a unit walks its rows with a multi-index in its slot's scratch (SCR).
+// d's from MOFF[d]); a unit walks its rows with a multi-index in its slot's scratch (gatherRows).
 export function gatherUnit(p: usize, unit: i32, slot: i32): void {
   const x = ptr(p, GATHER_X), y = ptr(p, GATHER_Y), off = arg(p, GATHER_OFF), rank = arg(p, GATHER_RANK);
   const shape = ptr(p, GATHER_SHAPE), maps = ptr(p, GATHER_MAPS), moff = ptr(p, GATHER_MOFF), last = arg(p, GATHER_LAST), fill = arg(p, GATHER_FILL);
   const rows = arg(p, GATHER_ROWS), per = arg(p, GATHER_PER);
-  const idx = ptr(p, GATHER_SCR) + (<usize>slot << 8);
+  const idx = ptr(p, GATHER_SCR) + ((<usize>slot * <usize>gatherRows_end(rank)) << 2) + (<usize>gatherRows_idx(rank) << 2);
   const lead = last == 3 ? rank - 2 : rank - 1;
   const r0 = unit * per, r1 = r0 + per < rows ? r0 + per : rows;
   if (last == 3) {

@@ -14,7 +14,7 @@
 import {
   REDUCE_X, REDUCE_X2, REDUCE_Y, REDUCE_Y2, REDUCE_IDX, REDUCE_MODE, REDUCE_KIND, REDUCE_FIN, REDUCE_L, REDUCE_NSEG, REDUCE_NOUT,
   REDUCE_BASE, REDUCE_REL, REDUCE_PARTS, REDUCE_PER, REDUCE_CB, REDUCE_NCH, REDUCE_STATIN, REDUCE_STATOUT, REDUCE_PART, REDUCE_DIV,
-  REDUCE_SCR, REDUCE_SCRSTRIDE, REDUCE_BSTRIDE, REDUCE_RSTRIDE,
+  REDUCE_SCR, REDUCE_BSTRIDE, REDUCE_RSTRIDE, reduceCols_acc, reduceCols_acc2, reduceCols_end,
   RED_KIND_SUM, RED_KIND_SQDEV, RED_KIND_SUMEXP, RED_KIND_MAX, RED_KIND_ARGMAX, RED_KIND_ARGMIN, RED_KIND_DOT,
   RED_FIN_RAW, RED_FIN_DIV, RED_FIN_SQRTDIV, RED_FIN_LSE, RED_FIN_STAT,
 } from './abi';
@@ -303,12 +303,13 @@ function innerRange(p: usize, o: i32, k0: i32, k1: i32, kind: i32): void {
 }
 
 // Columns [c0, c1) of output row r over group positions [k0, k1) in OUTER mode, with per-column
-// state in this slot's scratch: f64 sums (and second sums after CB of them), or f32 values + i32 indices.
+// state in this slot's scratch (layout reduceCols): f64 sums and second sums, or f32 values + i32 indices.
 function outerRange(p: usize, r: i32, c0: i32, c1: i32, k0: i32, k1: i32, kind: i32, slot: i32, part: i32): void {
   const x = ptr(p, REDUCE_X), x2 = ptr(p, REDUCE_X2), L = arg(p, REDUCE_L), CB = arg(p, REDUCE_CB);
   const base = baseOf(p, r) + c0;
-  const acc = ptr(p, REDUCE_SCR) + <usize>slot * <usize>arg(p, REDUCE_SCRSTRIDE);
-  const acc2 = acc + (<usize>CB << 3);
+  const scr = ptr(p, REDUCE_SCR) + ((<usize>slot * <usize>reduceCols_end(CB)) << 2);
+  const acc = scr + (<usize>reduceCols_acc(CB) << 2);
+  const acc2 = scr + (<usize>reduceCols_acc2(CB) << 2);
   const w = c1 - c0;
   const o0 = r * L + c0;
   const statIn = ptr(p, REDUCE_STATIN);

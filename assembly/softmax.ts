@@ -2,14 +2,13 @@
 // position, and its gradient) over fibres of a tensor seen as [OUTER, LEN, INNER]:
 //   INNER = 1: each fibre is LEN consecutive floats (a row), SIMD along it; units of PER rows;
 //   INNER > 1: units of (outer index, chunk of CB columns), SIMD across the columns, with each
-//     column's running max / sums in the thread's scratch (SCR + slot·SCRSTRIDE: CB f32 maxima,
-//     CB f64 sums, CB f64 second sums).
+//     column's running max / sums in the thread's scratch (layout softmaxCols).
 // As in the reference: the fibre max ignores NaN (a NaN then spreads through the sum of exps),
 // an all -Infinity fibre shifts by 0 (so softmax gives NaN, as PyTorch does), sums are f64, exp
 // is assembly/vexp.ts (≤ 1 ulp). Cross-entropy skips terms whose target weight is 0.
 import {
   SOFTMAX_X, SOFTMAX_X2, SOFTMAX_X3, SOFTMAX_Y, SOFTMAX_OUTER, SOFTMAX_LEN, SOFTMAX_INNER, SOFTMAX_MODE, SOFTMAX_PER, SOFTMAX_CB,
-  SOFTMAX_SCR, SOFTMAX_SCRSTRIDE,
+  SOFTMAX_SCR, softmaxCols_m, softmaxCols_s, softmaxCols_t, softmaxCols_end,
   SM_MODE_SOFTMAX, SM_MODE_LOG_SOFTMAX, SM_MODE_SOFTMAX_BWD, SM_MODE_LOG_SOFTMAX_BWD, SM_MODE_CE, SM_MODE_CE_BWD,
 } from './abi';
 import { runExp, runMax, runProd, runSum } from './reduce';
@@ -183,8 +182,8 @@ function colUnit(p: usize, mode: i32, pi: i32, q0: i32, w: i32, slot: i32): void
   const rs = <usize>inner << 2;
   const off = <usize>pi * <usize>size * <usize>inner + <usize>q0;
   const x = ptr(p, SOFTMAX_X) + (off << 2), x2 = ptr(p, SOFTMAX_X2) + (off << 2), y = ptr(p, SOFTMAX_Y);
-  const scr = ptr(p, SOFTMAX_SCR) + <usize>slot * <usize>arg(p, SOFTMAX_SCRSTRIDE);
-  const mp = scr, sp = scr + (<usize>CB << 2), tp = sp + (<usize>CB << 3);
+  const scr = ptr(p, SOFTMAX_SCR) + ((<usize>slot * <usize>softmaxCols_end(CB)) << 2);
+  const mp = scr + (<usize>softmaxCols_m(CB) << 2), sp = scr + (<usize>softmaxCols_s(CB) << 2), tp = scr + (<usize>softmaxCols_t(CB) << 2);
   if (mode == SM_MODE_SOFTMAX || mode == SM_MODE_LOG_SOFTMAX) {
     const yo = y + (off << 2);
     colShift(x, rs, size, w, mp);

@@ -50,13 +50,13 @@ export const BLOCKS = {
   relu: ['X', 'Y', 'G', 'N', 'PER', 'MODE'],
   // reductions (assembly/reduce.ts): MODE 0 inner (last run reduced) / 1 outer (last run kept);
   // BASE/REL tables of element offsets (0: affine, i·BSTRIDE / i·RSTRIDE); STATIN/STATOUT per-output statistics between passes;
-  // PART 16 bytes per (part, output); SCR + slot·SCRSTRIDE a thread's column accumulators
-  reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'SCRSTRIDE', 'BSTRIDE', 'RSTRIDE'],
+  // PART 16 bytes per (part, output); SCR the threads' column accumulators (SCRATCH reduceCols)
+  reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'BSTRIDE', 'RSTRIDE'],
   // codes, not blocks: the field indices are the values (one table for both sides)
   redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
   redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],
   // softmax family and fused cross-entropy over [OUTER, SIZE, INNER] fibres (assembly/softmax.ts)
-  softmax: ['X', 'X2', 'X3', 'Y', 'OUTER', 'LEN', 'INNER', 'MODE', 'PER', 'CB', 'SCR', 'SCRSTRIDE'],
+  softmax: ['X', 'X2', 'X3', 'Y', 'OUTER', 'LEN', 'INNER', 'MODE', 'PER', 'CB', 'SCR'],
   smMode: ['SOFTMAX', 'LOG_SOFTMAX', 'SOFTMAX_BWD', 'LOG_SOFTMAX_BWD', 'CE', 'CE_BWD'],
   // class-index losses (assembly/loss.ts); EPS: address of ε (f64); unit -1 computes TOTAL alone
   classLoss: ['X', 'T', 'W', 'Y', 'TOTAL', 'OUTER', 'C', 'INNER', 'IGNORE', 'MODE', 'PER', 'EPS'],
@@ -99,6 +99,13 @@ export const SCRATCH = {
   },
   // depthwise weight gradient: the per-tap sums
   dwWeight: { args: ['KK'], regions: [['acc', 'up4(KK)']] },
+  // OUTER-mode reductions: per column of a chunk of CB, f64 sums (or f32 best values) and f64
+  // second sums (or i32 indices)
+  reduceCols: { args: ['CB'], regions: [['acc', '2 * CB'], ['acc2', '2 * CB']] },
+  // softmax / cross-entropy over columns: per column the f32 shift, f64 sums, f64 second sums
+  softmaxCols: { args: ['CB'], regions: [['m', 'up4(CB)'], ['s', '2 * up4(CB)'], ['t', '2 * up4(CB)']] },
+  // movement gathers: the multi-index of the row a unit is at
+  gatherRows: { args: ['RANK'], regions: [['idx', 'up4(RANK)']] },
 };
 
 function layout(fields) {

@@ -22,7 +22,7 @@ export const MAX_POOL2 = { X: 0, Y: 1, IDX: 2, H: 3, W: 4, OH: 5, OW: 6, PER: 7,
 export const RELU = { X: 0, Y: 1, G: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
 
 /** Parameter block `reduce` (i32 indices). */
-export const REDUCE = { X: 0, X2: 1, Y: 2, Y2: 3, IDX: 4, MODE: 5, KIND: 6, FIN: 7, L: 8, NSEG: 9, NOUT: 10, BASE: 11, REL: 12, PARTS: 13, PER: 14, CB: 15, NCH: 16, STATIN: 17, STATOUT: 18, PART: 19, DIV: 20, SCR: 21, SCRSTRIDE: 22, BSTRIDE: 23, RSTRIDE: 24, SIZE: 25 } as const;
+export const REDUCE = { X: 0, X2: 1, Y: 2, Y2: 3, IDX: 4, MODE: 5, KIND: 6, FIN: 7, L: 8, NSEG: 9, NOUT: 10, BASE: 11, REL: 12, PARTS: 13, PER: 14, CB: 15, NCH: 16, STATIN: 17, STATOUT: 18, PART: 19, DIV: 20, SCR: 21, BSTRIDE: 22, RSTRIDE: 23, SIZE: 24 } as const;
 
 /** Parameter block `redKind` (i32 indices). */
 export const RED_KIND = { SUM: 0, SQDEV: 1, SUMEXP: 2, MAX: 3, ARGMAX: 4, ARGMIN: 5, DOT: 6, SIZE: 7 } as const;
@@ -31,7 +31,7 @@ export const RED_KIND = { SUM: 0, SQDEV: 1, SUMEXP: 2, MAX: 3, ARGMAX: 4, ARGMIN
 export const RED_FIN = { RAW: 0, DIV: 1, SQRTDIV: 2, LSE: 3, STAT: 4, SIZE: 5 } as const;
 
 /** Parameter block `softmax` (i32 indices). */
-export const SOFTMAX = { X: 0, X2: 1, X3: 2, Y: 3, OUTER: 4, LEN: 5, INNER: 6, MODE: 7, PER: 8, CB: 9, SCR: 10, SCRSTRIDE: 11, SIZE: 12 } as const;
+export const SOFTMAX = { X: 0, X2: 1, X3: 2, Y: 3, OUTER: 4, LEN: 5, INNER: 6, MODE: 7, PER: 8, CB: 9, SCR: 10, SIZE: 11 } as const;
 
 /** Parameter block `smMode` (i32 indices). */
 export const SM_MODE = { SOFTMAX: 0, LOG_SOFTMAX: 1, SOFTMAX_BWD: 2, LOG_SOFTMAX_BWD: 3, CE: 4, CE_BWD: 5, SIZE: 6 } as const;
@@ -100,6 +100,24 @@ export function convWeightDirectScratch(a: { ch: number; SH: number; WV: number;
 export function dwWeightScratch(a: { KK: number }): number {
   const { KK } = a;
   return (up4(KK));
+}
+
+/** Floats of the `reduceCols` scratch area (acc, acc2) for the largest unit. */
+export function reduceColsScratch(a: { CB: number }): number {
+  const { CB } = a;
+  return (2 * CB) + (2 * CB);
+}
+
+/** Floats of the `softmaxCols` scratch area (m, s, t) for the largest unit. */
+export function softmaxColsScratch(a: { CB: number }): number {
+  const { CB } = a;
+  return (up4(CB)) + (2 * up4(CB)) + (2 * up4(CB));
+}
+
+/** Floats of the `gatherRows` scratch area (idx) for the largest unit. */
+export function gatherRowsScratch(a: { RANK: number }): number {
+  const { RANK } = a;
+  return (up4(RANK));
 }
 
 /** Job ids of the module's `run`. */

@@ -19,7 +19,7 @@ import type { PadInfo } from '../../ops/movement_pad.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
-import { COPY_SEGS, FOLD, GATHER } from './abi.js';
+import { COPY_SEGS, FOLD, GATHER, gatherRowsScratch } from './abi.js';
 import { Scratch } from './scratch.js';
 import { heapI32 } from './heap.js';
 import { MAX_ELEMS } from './reduce_engine.js';
@@ -130,7 +130,7 @@ function gather(op: string, y: Block, x: Block, outShape: readonly number[], map
   const sh = S.reserve(rank);
   const mo = S.reserve(rank);
   const mp = S.reserve(mapLen);
-  const scr = S.reserve(64 * slots);
+  const scr = S.reserve(slots * gatherRowsScratch({ RANK: rank }));
   if (!S.commit()) return false;
   try {
     S.i32(sh, rank).set(dims.map((d) => d.n));

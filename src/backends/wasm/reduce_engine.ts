@@ -16,7 +16,7 @@
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
-import { REDUCE } from './abi.js';
+import { REDUCE, reduceColsScratch } from './abi.js';
 import { Scratch } from './scratch.js';
 import { reducePlan } from '../reference/reduce_plan.js';
 
@@ -146,7 +146,7 @@ export class Reduction {
     this.baseOff = S.reserve(lay.base?.length ?? 0);
     this.relOff = S.reserve(lay.rel?.length ?? 0);
     this.partOff = S.reserve(P > 1 ? P * lay.outputs * 4 : 0);
-    this.scrOff = S.reserve(lay.mode === 1 ? this.slots * this.cb * 4 : 0);
+    this.scrOff = S.reserve(lay.mode === 1 ? this.slots * reduceColsScratch({ CB: this.cb }) : 0);
     this.statOff = S.reserve(statBytes / 4);
   }
 
@@ -192,7 +192,6 @@ export class Reduction {
     v[REDUCE.PART] = this.S.at(this.partOff);
     v[REDUCE.DIV] = pass.div ?? 1;
     v[REDUCE.SCR] = this.S.at(this.scrOff);
-    v[REDUCE.SCRSTRIDE] = this.cb * 16;
     const units = l.mode === 0 ? Math.ceil(l.nout / this.per) * l.parts : l.nout * this.nch * l.parts;
     parallel(JOB.reduce, this.S.at(this.pa), units, this.op, this.slots);
     if (l.parts > 1) {

@@ -11,7 +11,7 @@ import type { SoftmaxCeInfo } from '../../ops/loss_ops.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
-import { SM_MODE, SOFTMAX } from './abi.js';
+import { SM_MODE, SOFTMAX, softmaxColsScratch } from './abi.js';
 import { Scratch } from './scratch.js';
 import { MAX_ELEMS } from './reduce_engine.js';
 
@@ -40,7 +40,7 @@ function launch(f: Fibres, mode: number, op: string, y: Block, x: Block, x2: Blo
   }
   const S = new Scratch();
   const pa = S.reserve(SOFTMAX.SIZE);
-  const scr = S.reserve(slots * cb * 5);
+  const scr = S.reserve(slots * softmaxColsScratch({ CB: cb }));
   if (!S.commit()) return false;
   try {
     const v = S.i32(pa, SOFTMAX.SIZE);
@@ -55,7 +55,6 @@ function launch(f: Fibres, mode: number, op: string, y: Block, x: Block, x2: Blo
     v[SOFTMAX.PER] = per;
     v[SOFTMAX.CB] = cb;
     v[SOFTMAX.SCR] = S.at(scr);
-    v[SOFTMAX.SCRSTRIDE] = cb * 20;
     parallel(JOB.softmax, S.at(pa), units, op, slots);
   } finally {
     S.release();
