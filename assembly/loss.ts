@@ -13,19 +13,8 @@ import {
   CL_MODE_Q, CL_MODE_NLL, CL_MODE_NLL_BWD,
   POINT_LOSS_X, POINT_LOSS_T, POINT_LOSS_Y, POINT_LOSS_N, POINT_LOSS_PER, POINT_LOSS_MODE,
 } from './abi';
+import { arg, ptr, at } from './args';
 
-// @ts-ignore: decorator
-@inline function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize {
-  return <usize>load<u32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 // @ts-ignore: decorator
 @inline function weight(w: usize, c: i32): f64 {
   return w == 0 ? 1.0 : <f64>load<f32>(at(w, c));

@@ -14,19 +14,8 @@ import {
   FOLD_X, FOLD_Y, FOLD_OUTER, FOLD_NIN, FOLD_NOUT, FOLD_INNER, FOLD_START, FOLD_LIST, FOLD_PER,
   COPY_SEGS_TABLE, COPY_SEGS_N, COPY_SEGS_PER,
 } from './abi';
+import { arg, ptr, at } from './args';
 
-// @ts-ignore: decorator
-@inline function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize {
-  return <usize>load<u32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // The last dimension of one output row: n elements at y from x + base (bad: all FILL).
 //   LAST 0 copy from A0; 1 stride STRIDE from A0; 2 the table at map; 4 splat of x[A0];

@@ -6,27 +6,8 @@
 // The f64 passes keep x - mean exact where the mean is large against the spread (the reference
 // computes in f64 too). Units of PER rows.
 import { NORM_WRITE_X, NORM_WRITE_X2, NORM_WRITE_Y, NORM_WRITE_G, NORM_WRITE_B, NORM_WRITE_ROWS, NORM_WRITE_MODE, NORM_WRITE_ST, NORM_WRITE_W, NORM_WRITE_BIAS, NORM_WRITE_PER } from './abi';
+import { arg, ptr, at, lo64, hi64 } from './args';
 
-// @ts-ignore: decorator
-@inline function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize {
-  return <usize>load<u32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-// @ts-ignore: decorator
-@inline function lo2(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-// @ts-ignore: decorator
-@inline function hi2(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-}
 // @ts-ignore: decorator
 @inline function pack(a: v128, b: v128): v128 {
   return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
@@ -38,7 +19,7 @@ function standardizeRow(x: usize, y: usize, n: i32, m: f64, r: f64): void {
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     const v = v128.load(at(x, j));
-    v128.store(at(y, j), pack(f64x2.mul(f64x2.sub(lo2(v), mv), rv), f64x2.mul(f64x2.sub(hi2(v), mv), rv)));
+    v128.store(at(y, j), pack(f64x2.mul(f64x2.sub(lo64(v), mv), rv), f64x2.mul(f64x2.sub(hi64(v), mv), rv)));
   }
   for (; j < n; j++) store<f32>(at(y, j), <f32>((<f64>load<f32>(at(x, j)) - m) * r));
 }
@@ -49,8 +30,8 @@ function backwardRow(h: usize, xh: usize, y: usize, n: i32, mhx: f64, mh: f64, r
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     const hv = v128.load(at(h, j)), xv = v128.load(at(xh, j));
-    const o0 = f64x2.mul(rv, f64x2.sub(f64x2.sub(lo2(hv), b), f64x2.mul(lo2(xv), a)));
-    const o1 = f64x2.mul(rv, f64x2.sub(f64x2.sub(hi2(hv), b), f64x2.mul(hi2(xv), a)));
+    const o0 = f64x2.mul(rv, f64x2.sub(f64x2.sub(lo64(hv), b), f64x2.mul(lo64(xv), a)));
+    const o1 = f64x2.mul(rv, f64x2.sub(f64x2.sub(hi64(hv), b), f64x2.mul(hi64(xv), a)));
     v128.store(at(y, j), pack(o0, o1));
   }
   for (; j < n; j++) store<f32>(at(y, j), <f32>(r * ((<f64>load<f32>(at(h, j)) - mh) - <f64>load<f32>(at(xh, j)) * mhx)));

@@ -19,23 +19,13 @@ import {
   POOL_S2, POOL_DIV, POOL_OVR, POOL_MODE, POOL_PER, POOL_OWA, POOL_OWB, POOL_KS,
   POOL_MODE_MAX, POOL_MODE_AVG, POOL_MODE_MAX_BWD, POOL_MODE_GATHER,
 } from './abi';
+import { arg, ptr, at } from './args';
 
 // @ts-ignore: decorator
-@inline function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize {
-  return <usize>load<u32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-// @ts-ignore: decorator
 @inline function tab(t: usize, i: i32): i32 {
-  return load<i32>(t + (<usize>i << 2));
+  return load<i32>(at(t, i));
 }
+
 
 // Four floats at s, s + ks, s + 2ks, s + 3ks (elements).
 // @ts-ignore: decorator

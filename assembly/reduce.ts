@@ -18,24 +18,9 @@ import {
   RED_KIND_SUM, RED_KIND_SQDEV, RED_KIND_SUMEXP, RED_KIND_MAX, RED_KIND_ARGMAX, RED_KIND_ARGMIN, RED_KIND_DOT,
   RED_FIN_RAW, RED_FIN_DIV, RED_FIN_SQRTDIV, RED_FIN_LSE, RED_FIN_STAT,
 } from './abi';
+import { arg, ptr, at, hi2 } from './args';
 import { sexp, vexp } from './vexp';
 
-// @ts-ignore: decorator
-@inline function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize {
-  return <usize>load<u32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-// @ts-ignore: decorator
-@inline function hi2(v: v128): v128 {
-  return v128.shuffle<f32>(v, v, 2, 3, 0, 1);
-}
 
 // The running state of one output (module globals are per thread: each thread has its instance).
 let gAcc: f64 = 0;

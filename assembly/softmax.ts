@@ -11,25 +11,10 @@ import {
   SOFTMAX_SCR, softmaxCols_m, softmaxCols_s, softmaxCols_t, softmaxCols_end,
   SM_MODE_SOFTMAX, SM_MODE_LOG_SOFTMAX, SM_MODE_SOFTMAX_BWD, SM_MODE_LOG_SOFTMAX_BWD, SM_MODE_CE, SM_MODE_CE_BWD,
 } from './abi';
+import { arg, ptr, at, at8 } from './args';
 import { runExp, runMax, runProd, runSum } from './reduce';
 import { sexp, vexp } from './vexp';
 
-// @ts-ignore: decorator
-@inline function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(p: usize, i: i32): usize {
-  return <usize>load<u32>(p + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-// @ts-ignore: decorator
-@inline function at8(base: usize, i: i32): usize {
-  return base + (<usize>i << 3);
-}
 
 // ---- rows (INNER = 1) ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import { parallel, slotCount } from './pool.js';
 import { JOB, runtime } from './runtime.js';
 import { CLASS_LOSS, CL_MODE, POINT_LOSS } from './abi.js';
 import { Scratch } from './scratch.js';
-import { MAX_ELEMS } from './reduce_engine.js';
+import { MAX_ELEMS, perUnit } from './reduce_engine.js';
 
 /** Runs mode `mode` of the classLoss job; `total`: also the divisor (unit -1, on this thread). */
 function classLoss(i: ClassInfo, mode: number, op: string, y: Block, x: Block | null, t: Block, w: Block | null, total: Block | null): boolean | void {
@@ -23,7 +23,7 @@ function classLoss(i: ClassInfo, mode: number, op: string, y: Block, x: Block | 
   if (!S.commit()) return false;
   try {
     const slots = slotCount(positions * (mode === CL_MODE.NLL ? 1 : i.classes));
-    const per = Math.max(1, Math.ceil(i.inner / Math.ceil((slots > 1 ? 8 * slots : 1) / Math.max(1, i.outer))));
+    const per = perUnit(i.inner, slots, i.outer);
     const v = S.i32(pa, CLASS_LOSS.SIZE);
     v[CLASS_LOSS.X] = x ? x.ptr : 0;
     v[CLASS_LOSS.T] = t.ptr;

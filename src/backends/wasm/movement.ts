@@ -22,7 +22,7 @@ import { JOB } from './runtime.js';
 import { COPY_SEGS, FOLD, GATHER, gatherRowsScratch } from './abi.js';
 import { Scratch } from './scratch.js';
 import { heapI32 } from './heap.js';
-import { MAX_ELEMS } from './reduce_engine.js';
+import { MAX_ELEMS, perUnit, targetUnits } from './reduce_engine.js';
 import { identityMap, stridesFor } from '../reference/movement_engine.js';
 import { padMaps } from '../reference/movement_pad.js';
 
@@ -121,7 +121,7 @@ function gather(op: string, y: Block, x: Block, outShape: readonly number[], map
   for (let d = 0; d < lead; d++) rows *= dims[d]!.n;
   if (last === 3) {
     // transposes split each plane into chunks of a (MID) as well
-    const want = Math.max(1, Math.ceil((slots > 1 ? 8 * slots : 1) / rows));
+    const want = Math.max(1, Math.ceil(targetUnits(slots) / rows));
     mid = Math.max(4, Math.ceil(prevD!.n / want / 4) * 4);
     rows *= Math.ceil(prevD!.n / mid);
   }
@@ -142,7 +142,7 @@ function gather(op: string, y: Block, x: Block, outShape: readonly number[], map
       mv.set(m, at);
       at += m.length;
     });
-    const per = Math.max(1, Math.ceil(rows / (slots > 1 ? 8 * slots : 1)));
+    const per = perUnit(rows, slots);
     const v = S.i32(pa, GATHER.SIZE);
     v[GATHER.X] = x.ptr;
     v[GATHER.Y] = y.ptr;
@@ -183,7 +183,7 @@ function copySegs(op: string, segs: (b: (src: number, dst: number, bytes: number
       e++;
     });
     const slots = slotCount(bytes / 4);
-    const per = Math.max(1, Math.ceil(e / (slots > 1 ? 8 * slots : 1)));
+    const per = perUnit(e, slots);
     const v = S.i32(pa, COPY_SEGS.SIZE);
     [v[COPY_SEGS.TABLE], v[COPY_SEGS.N], v[COPY_SEGS.PER]] = [S.at(tb), e, per];
     parallel(JOB.copySegs, S.at(pa), Math.ceil(e / per), op, slots);
@@ -331,7 +331,7 @@ const padBackward: DeviceKernel<PadInfo, Block> = (info, [y], [g]) => {
       S.i32(lo[k]!, l.length).set(l);
       const nin = info.inShape[d]!;
       const outer = numel(shape.slice(0, d));
-      const per = Math.max(1, Math.ceil(nin / Math.ceil((slots > 1 ? 8 * slots : 1) / Math.max(1, outer))));
+      const per = perUnit(nin, slots, outer);
       const v = S.i32(pa, FOLD.SIZE);
       v[FOLD.X] = from;
       v[FOLD.Y] = to;

@@ -14,14 +14,14 @@ import { heapF32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB, runtime } from './runtime.js';
 import { NORM_WRITE, RED_FIN, RED_KIND } from './abi.js';
-import { MAX_ELEMS, Reduction, reduceLayout } from './reduce_engine.js';
+import { MAX_ELEMS, Reduction, perUnit, reduceLayout } from './reduce_engine.js';
 import { Scratch } from './scratch.js';
 
 /** The element-wise pass over the A·G rows, parameters at `pa` (st: the f64 group statistics). */
 function write(pa: number, info: NormInfo, mode: number, y: Block, x: Block, x2: Block | null, st: number, w: Block | null, b: Block | null): void {
   const rows = info.A * info.G;
   const slots = slotCount(rows * info.B);
-  const per = Math.max(1, Math.ceil(rows / (slots > 1 ? 8 * slots : 1)));
+  const per = perUnit(rows, slots);
   const v = new Int32Array(runtime().memory.buffer, pa, NORM_WRITE.SIZE);
   v[NORM_WRITE.X] = x.ptr;
   v[NORM_WRITE.X2] = x2 ? x2.ptr : 0;

@@ -13,7 +13,7 @@ import { parallel, slotCount } from './pool.js';
 import { JOB, runtime } from './runtime.js';
 import { POOL, POOL_MODE } from './abi.js';
 import { Scratch } from './scratch.js';
-import { MAX_ELEMS } from './reduce_engine.js';
+import { MAX_ELEMS, targetUnits } from './reduce_engine.js';
 import { wasmPoolKernels } from './pooling.js';
 
 /** The W range of full windows at a constant distance: [owA, owB) and that distance. */
@@ -52,7 +52,7 @@ function launch(p: PoolPlan, mode: number, op: string, y: Block, x: Block, idx: 
     if (avg) new Float64Array(runtime().memory.buffer, S.at(dv), nt).set([...a.div[0], ...a.div[1], ...a.div[2]]);
     const forward = mode === POOL_MODE.MAX || mode === POOL_MODE.AVG;
     const slots = slotCount(p.planes * (forward ? outPlane : inPlane + outPlane));
-    const target = slots > 1 ? 8 * slots : 1;
+    const target = targetUnits(slots);
     const rows = oD * oH;
     const per = forward ? Math.max(1, Math.ceil(rows / Math.ceil(target / p.planes))) : Math.max(1, Math.ceil(p.planes / target));
     const units = forward ? p.planes * Math.ceil(rows / per) : Math.ceil(p.planes / per);

@@ -42,6 +42,16 @@ export interface RedLayout {
 /** Sizes the module indexes with i32 arithmetic (elements < 2^29, so byte offsets fit in 31 bits). */
 export const MAX_ELEMS = 2 ** 29;
 
+/** Units to aim for on `slots` threads: a few per thread, so uneven units still balance (1: serial). */
+export function targetUnits(slots: number): number {
+  return slots > 1 ? 8 * slots : 1;
+}
+
+/** Items per unit when `n` items are split into about `targetUnits(slots)` units (of `outer` each). */
+export function perUnit(n: number, slots: number, outer = 1): number {
+  return Math.max(1, Math.ceil(n / Math.ceil(targetUnits(slots) / Math.max(1, outer))));
+}
+
 function partsFor(outputs: number, G: number, numel: number): number {
   if (outputs >= 64 || numel < 2 ** 18) return 1;
   return Math.max(1, Math.min(64, Math.ceil(64 / outputs), Math.floor(G / 4096)));
@@ -130,7 +140,7 @@ export class Reduction {
   ) {
     const S = this.S;
     this.slots = slotCount(lay.G * lay.outputs);
-    const target = this.slots > 1 ? 8 * this.slots : 1;
+    const target = targetUnits(this.slots);
     const P = lay.parts;
     if (lay.mode === 1) {
       const want = Math.max(1, Math.ceil(target / (lay.nout * P)));

@@ -13,7 +13,7 @@ import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
 import { SM_MODE, SOFTMAX, softmaxColsScratch } from './abi.js';
 import { Scratch } from './scratch.js';
-import { MAX_ELEMS } from './reduce_engine.js';
+import { MAX_ELEMS, targetUnits } from './reduce_engine.js';
 
 interface Fibres {
   readonly outer: number;
@@ -26,7 +26,7 @@ function launch(f: Fibres, mode: number, op: string, y: Block, x: Block, x2: Blo
   const n = f.outer * f.size * f.inner;
   if (f.outer * f.inner === 0) return;
   const slots = slotCount(Math.max(n, f.outer * f.inner));
-  const target = slots > 1 ? 8 * slots : 1;
+  const target = targetUnits(slots);
   let cb = 0;
   let units: number;
   let per = 0;
