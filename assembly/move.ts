@@ -27,13 +27,13 @@ function lastRow(p: usize, x: usize, y: usize, base: i32, bad: bool, n: i32, las
   }
   const a0 = base + arg(p, GATHER_A0);
   if (last == 0) {
-    memory.copy(y, at(x, a0), <usize>n << 2);
+    copyRun(y, at(x, a0), n);
   } else if (last == 4) {
     fillRun(y, n, load<i32>(at(x, a0)));
   } else if (last == 5) {
     const pre = arg(p, GATHER_PRE), mid = arg(p, GATHER_MID);
     fillRun(y, pre, fill);
-    memory.copy(at(y, pre), at(x, a0), <usize>mid << 2);
+    copyRun(at(y, pre), at(x, a0), mid);
     fillRun(at(y, pre + mid), n - pre - mid, fill);
   } else if (last == 1) {
     const sb = <usize>arg(p, GATHER_STRIDE) << 2;
@@ -57,6 +57,18 @@ function lastRow(p: usize, x: usize, y: usize, base: i32, bad: bool, n: i32, las
       store<i32>(at(y, j), m < 0 ? fill : load<i32>(at(x, base + m)));
     }
   }
+}
+
+// n 4-byte elements from x to y: short rows in registers (a memory.copy call costs more than it
+// moves below a few hundred bytes), long ones with memory.copy.
+function copyRun(y: usize, x: usize, n: i32): void {
+  if (n > 64) {
+    memory.copy(y, x, <usize>n << 2);
+    return;
+  }
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(at(y, j), v128.load(at(x, j)));
+  for (; j < n; j++) store<i32>(at(y, j), load<i32>(at(x, j)));
 }
 
 function fillRun(y: usize, n: i32, v: i32): void {

@@ -1,7 +1,8 @@
 // The MNIST-net SGD training step (T1) on the wasm backend: time per step and what still leaves the
 // wasm kernels (memoryStats() fallbacks and moves per step). A measuring script, not a test:
 //   node bench/train_step.mjs [dist folder, default dist] [threads, default: one per core]
-// It times 30 steps at batch 64 after 5 warm-up steps, then counts one step's fallbacks and moves.
+// It counts one step's fallbacks and moves after 5 warm-up steps, then times 30 steps at batch 64
+// (wall time, and the process's CPU time).
 import { fileURLToPath } from 'node:url';
 import { loadConvkit, makeTrainStep, mnistNet } from './lib/peers/convkit.mjs';
 
@@ -40,16 +41,21 @@ for (const k of new Set([...Object.keys(before.moves), ...Object.keys(after.move
 
 const N = 30;
 const times = [];
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < N; i++) {
   const t0 = performance.now();
   step();
   times.push(performance.now() - t0);
 }
+const cpu = process.cpuUsage(cpu0);
 times.sort((a, b) => a - b);
 const med = times[N >> 1];
 const total = times.reduce((a, b) => a + b, 0);
 console.log(`threads ${ck.getNumThreads()}, batch ${BATCH}, ${N} steps after 5 warm-up`);
 console.log(`  total ${total.toFixed(0)} ms, mean ${(total / N).toFixed(1)} ms/step, median ${med.toFixed(1)} ms/step, ${((BATCH * N * 1000) / total).toFixed(0)} images/s (mean)`);
+// CPU time of every thread of the process (workers' spinning included): steadier than wall time
+// on a shared machine, and at 1 thread the work of the step itself
+console.log(`  CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(1)} ms/step (user + system, all threads)`);
 console.log(`  fallbacks per step: ${JSON.stringify(diff(before.fallbacks, after.fallbacks))}`);
 console.log(`  moves per step: ${JSON.stringify(moves)}`);
 console.log(`  ops per step: ${JSON.stringify(Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])))}`);
