@@ -3,6 +3,7 @@ import { convForwardUnit, convInputUnit, convPackGradUnit, convWeightUnit, convD
 import { gemmUnit, packAUnit, packBUnit, linearSmallUnit } from './jobs';
 import { maxPool2Unit } from './pool';
 import { reluUnit } from './eltwise';
+import { winoWeightsUnit, winoUnit } from './winograd';
 import { reduceUnit, reduceFinishUnit } from './reduce';
 import { softmaxUnit } from './softmax';
 import { classLossUnit, pointLossUnit } from './loss';
@@ -28,16 +29,18 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 12: maxPool2Unit(args, unit); break;
     case 13: linearSmallUnit(args, unit); break;
     case 14: reluUnit(args, unit); break;
-    case 15: reduceUnit(args, unit, slot); break;
-    case 16: reduceFinishUnit(args, unit); break;
-    case 17: softmaxUnit(args, unit, slot); break;
-    case 18: classLossUnit(args, unit); break;
-    case 19: pointLossUnit(args, unit); break;
-    case 20: gatherUnit(args, unit, slot); break;
-    case 21: foldUnit(args, unit); break;
-    case 22: copySegsUnit(args, unit); break;
-    case 23: normWriteUnit(args, unit); break;
-    case 24: poolUnit(args, unit); break;
+    case 15: winoWeightsUnit(args, unit); break;
+    case 16: winoUnit(args, unit, slot); break;
+    case 17: reduceUnit(args, unit, slot); break;
+    case 18: reduceFinishUnit(args, unit); break;
+    case 19: softmaxUnit(args, unit, slot); break;
+    case 20: classLossUnit(args, unit); break;
+    case 21: pointLossUnit(args, unit); break;
+    case 22: gatherUnit(args, unit, slot); break;
+    case 23: foldUnit(args, unit); break;
+    case 24: copySegsUnit(args, unit); break;
+    case 25: normWriteUnit(args, unit); break;
+    case 26: poolUnit(args, unit); break;
     default: unreachable();
   }
 }

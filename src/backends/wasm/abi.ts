@@ -21,6 +21,9 @@ export const MAX_POOL2 = { X: 0, Y: 1, IDX: 2, H: 3, W: 4, OH: 5, OW: 6, PER: 7,
 /** Parameter block `relu` (i32 indices). */
 export const RELU = { X: 0, Y: 1, G: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
 
+/** Parameter block `wino` (i32 indices). */
+export const WINO = { N: 0, CIN: 1, COUT: 2, LH: 3, LW: 4, OH: 5, OW: 6, PH: 7, PW: 8, TH: 9, TWP: 10, ROWS: 11, T: 12, X: 13, U: 14, B: 15, Y: 16, SCR: 17, SCRSTRIDE: 18, FLIP: 19, W: 20, SW: 21, SIZE: 22 } as const;
+
 /** Parameter block `reduce` (i32 indices). */
 export const REDUCE = { X: 0, X2: 1, Y: 2, Y2: 3, IDX: 4, MODE: 5, KIND: 6, FIN: 7, L: 8, NSEG: 9, NOUT: 10, BASE: 11, REL: 12, PARTS: 13, PER: 14, CB: 15, NCH: 16, STATIN: 17, STATOUT: 18, PART: 19, DIV: 20, SCR: 21, BSTRIDE: 22, RSTRIDE: 23, SIZE: 24 } as const;
 
@@ -102,6 +105,12 @@ export function dwWeightScratch(a: { KK: number }): number {
   return (up4(KK));
 }
 
+/** Floats of the `wino` scratch area (slab, v, m) for the largest unit. */
+export function winoScratch(a: { Cin: number; mpad: number; T: number; SW: number }): number {
+  const { Cin, mpad, T, SW } = a;
+  return (4 * SW) + (16 * Cin * T) + (16 * mpad * T);
+}
+
 /** Floats of the `reduceCols` scratch area (acc, acc2) for the largest unit. */
 export function reduceColsScratch(a: { CB: number }): number {
   const { CB } = a;
@@ -121,4 +130,4 @@ export function gatherRowsScratch(a: { RANK: number }): number {
 }
 
 /** Job ids of the module's `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, reduce: 15, reduceFinish: 16, softmax: 17, classLoss: 18, pointLoss: 19, gather: 20, fold: 21, copySegs: 22, normWrite: 23, pool: 24 } as const;
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, winoWeights: 15, wino: 16, reduce: 17, reduceFinish: 18, softmax: 19, classLoss: 20, pointLoss: 21, gather: 22, fold: 23, copySegs: 24, normWrite: 25, pool: 26 } as const;
