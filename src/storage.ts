@@ -100,8 +100,17 @@ interface Held {
   buf: unknown;
 }
 
-/** Frees the device copies of collected storages; it holds only each device's finalizer token. */
-const registry = new FinalizationRegistry<{ device: Device<unknown>; token: unknown }>((f) => f.device.finalize(f.token));
+/**
+ * Frees the device copies of collected storages: one registry per device, holding only the
+ * device's finalizer token (a small number on wasm), so that each registration costs its cell
+ * alone — in a loop that never yields, cells pile up until finalizers can run.
+ */
+const registries = new Map<Device<unknown>, FinalizationRegistry<unknown>>();
+function registryOf(device: Device<unknown>): FinalizationRegistry<unknown> {
+  let r = registries.get(device);
+  if (!r) registries.set(device, (r = new FinalizationRegistry<unknown>((token) => device.finalize(token))));
+  return r;
+}
 
 function byteSize(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
@@ -166,12 +175,12 @@ export class Storage {
   private setDevice(device: Device<unknown> | null, buf: unknown): void {
     const h = this.held;
     if (h.device) {
-      registry.unregister(h);
+      registryOf(h.device).unregister(h);
       h.device.free(h.buf);
     }
     h.device = device;
     h.buf = buf;
-    if (device) registry.register(this, { device, token: device.finalizerToken(buf) }, h);
+    if (device) registryOf(device).register(this, device.finalizerToken(buf), h);
   }
 
   /** A device that spilled our buffer handed its values to JavaScript memory: they are our host copy now. */
@@ -180,7 +189,7 @@ export class Storage {
     if (!h.device) return;
     const d = h.device.spilled(h.buf);
     if (d === null) return;
-    registry.unregister(h);
+    registryOf(h.device).unregister(h);
     h.device = null;
     h.buf = null;
     this.host ??= d;
