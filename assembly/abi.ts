@@ -125,6 +125,160 @@ export const ADAM_M: i32 = 23;
 export const ADAM_V: i32 = 24;
 export const ADAM_VMAX: i32 = 25;
 export const ADAM_SIZE: i32 = 26;
+export const REDUCE_X: i32 = 0;
+export const REDUCE_X2: i32 = 1;
+export const REDUCE_Y: i32 = 2;
+export const REDUCE_Y2: i32 = 3;
+export const REDUCE_IDX: i32 = 4;
+export const REDUCE_MODE: i32 = 5;
+export const REDUCE_KIND: i32 = 6;
+export const REDUCE_FIN: i32 = 7;
+export const REDUCE_L: i32 = 8;
+export const REDUCE_NSEG: i32 = 9;
+export const REDUCE_NOUT: i32 = 10;
+export const REDUCE_BASE: i32 = 11;
+export const REDUCE_REL: i32 = 12;
+export const REDUCE_PARTS: i32 = 13;
+export const REDUCE_PER: i32 = 14;
+export const REDUCE_CB: i32 = 15;
+export const REDUCE_NCH: i32 = 16;
+export const REDUCE_STATIN: i32 = 17;
+export const REDUCE_STATOUT: i32 = 18;
+export const REDUCE_PART: i32 = 19;
+export const REDUCE_DIV: i32 = 20;
+export const REDUCE_SCR: i32 = 21;
+export const REDUCE_BSTRIDE: i32 = 22;
+export const REDUCE_RSTRIDE: i32 = 23;
+export const REDUCE_SIZE: i32 = 24;
+export const RED_KIND_SUM: i32 = 0;
+export const RED_KIND_SQDEV: i32 = 1;
+export const RED_KIND_SUMEXP: i32 = 2;
+export const RED_KIND_MAX: i32 = 3;
+export const RED_KIND_ARGMAX: i32 = 4;
+export const RED_KIND_ARGMIN: i32 = 5;
+export const RED_KIND_DOT: i32 = 6;
+export const RED_KIND_SIZE: i32 = 7;
+export const RED_FIN_RAW: i32 = 0;
+export const RED_FIN_DIV: i32 = 1;
+export const RED_FIN_SQRTDIV: i32 = 2;
+export const RED_FIN_LSE: i32 = 3;
+export const RED_FIN_STAT: i32 = 4;
+export const RED_FIN_SIZE: i32 = 5;
+export const SOFTMAX_X: i32 = 0;
+export const SOFTMAX_X2: i32 = 1;
+export const SOFTMAX_X3: i32 = 2;
+export const SOFTMAX_Y: i32 = 3;
+export const SOFTMAX_OUTER: i32 = 4;
+export const SOFTMAX_LEN: i32 = 5;
+export const SOFTMAX_INNER: i32 = 6;
+export const SOFTMAX_MODE: i32 = 7;
+export const SOFTMAX_PER: i32 = 8;
+export const SOFTMAX_CB: i32 = 9;
+export const SOFTMAX_SCR: i32 = 10;
+export const SOFTMAX_SIZE: i32 = 11;
+export const SM_MODE_SOFTMAX: i32 = 0;
+export const SM_MODE_LOG_SOFTMAX: i32 = 1;
+export const SM_MODE_SOFTMAX_BWD: i32 = 2;
+export const SM_MODE_LOG_SOFTMAX_BWD: i32 = 3;
+export const SM_MODE_CE: i32 = 4;
+export const SM_MODE_CE_BWD: i32 = 5;
+export const SM_MODE_SIZE: i32 = 6;
+export const CLASS_LOSS_X: i32 = 0;
+export const CLASS_LOSS_T: i32 = 1;
+export const CLASS_LOSS_W: i32 = 2;
+export const CLASS_LOSS_Y: i32 = 3;
+export const CLASS_LOSS_TOTAL: i32 = 4;
+export const CLASS_LOSS_OUTER: i32 = 5;
+export const CLASS_LOSS_C: i32 = 6;
+export const CLASS_LOSS_INNER: i32 = 7;
+export const CLASS_LOSS_IGNORE: i32 = 8;
+export const CLASS_LOSS_MODE: i32 = 9;
+export const CLASS_LOSS_PER: i32 = 10;
+export const CLASS_LOSS_EPS: i32 = 11;
+export const CLASS_LOSS_SIZE: i32 = 12;
+export const CL_MODE_Q: i32 = 0;
+export const CL_MODE_NLL: i32 = 1;
+export const CL_MODE_NLL_BWD: i32 = 2;
+export const CL_MODE_SIZE: i32 = 3;
+export const POINT_LOSS_X: i32 = 0;
+export const POINT_LOSS_T: i32 = 1;
+export const POINT_LOSS_Y: i32 = 2;
+export const POINT_LOSS_N: i32 = 3;
+export const POINT_LOSS_PER: i32 = 4;
+export const POINT_LOSS_MODE: i32 = 5;
+export const POINT_LOSS_SIZE: i32 = 6;
+export const GATHER_X: i32 = 0;
+export const GATHER_Y: i32 = 1;
+export const GATHER_OFF: i32 = 2;
+export const GATHER_RANK: i32 = 3;
+export const GATHER_SHAPE: i32 = 4;
+export const GATHER_MAPS: i32 = 5;
+export const GATHER_MOFF: i32 = 6;
+export const GATHER_LAST: i32 = 7;
+export const GATHER_STRIDE: i32 = 8;
+export const GATHER_FILL: i32 = 9;
+export const GATHER_ROWS: i32 = 10;
+export const GATHER_PER: i32 = 11;
+export const GATHER_A0: i32 = 12;
+export const GATHER_PRE: i32 = 13;
+export const GATHER_MID: i32 = 14;
+export const GATHER_SCR: i32 = 15;
+export const GATHER_SIZE: i32 = 16;
+export const FOLD_X: i32 = 0;
+export const FOLD_Y: i32 = 1;
+export const FOLD_OUTER: i32 = 2;
+export const FOLD_NIN: i32 = 3;
+export const FOLD_NOUT: i32 = 4;
+export const FOLD_INNER: i32 = 5;
+export const FOLD_START: i32 = 6;
+export const FOLD_LIST: i32 = 7;
+export const FOLD_PER: i32 = 8;
+export const FOLD_SIZE: i32 = 9;
+export const COPY_SEGS_TABLE: i32 = 0;
+export const COPY_SEGS_N: i32 = 1;
+export const COPY_SEGS_PER: i32 = 2;
+export const COPY_SEGS_SIZE: i32 = 3;
+export const NORM_WRITE_X: i32 = 0;
+export const NORM_WRITE_X2: i32 = 1;
+export const NORM_WRITE_Y: i32 = 2;
+export const NORM_WRITE_G: i32 = 3;
+export const NORM_WRITE_B: i32 = 4;
+export const NORM_WRITE_ROWS: i32 = 5;
+export const NORM_WRITE_MODE: i32 = 6;
+export const NORM_WRITE_ST: i32 = 7;
+export const NORM_WRITE_W: i32 = 8;
+export const NORM_WRITE_BIAS: i32 = 9;
+export const NORM_WRITE_PER: i32 = 10;
+export const NORM_WRITE_SIZE: i32 = 11;
+export const POOL_X: i32 = 0;
+export const POOL_Y: i32 = 1;
+export const POOL_IDX: i32 = 2;
+export const POOL_PLANES: i32 = 3;
+export const POOL_ID: i32 = 4;
+export const POOL_IH: i32 = 5;
+export const POOL_IW: i32 = 6;
+export const POOL_OD: i32 = 7;
+export const POOL_OH: i32 = 8;
+export const POOL_OW: i32 = 9;
+export const POOL_LO: i32 = 10;
+export const POOL_HI: i32 = 11;
+export const POOL_S0: i32 = 12;
+export const POOL_S1: i32 = 13;
+export const POOL_S2: i32 = 14;
+export const POOL_DIV: i32 = 15;
+export const POOL_OVR: i32 = 16;
+export const POOL_MODE: i32 = 17;
+export const POOL_PER: i32 = 18;
+export const POOL_OWA: i32 = 19;
+export const POOL_OWB: i32 = 20;
+export const POOL_KS: i32 = 21;
+export const POOL_SIZE: i32 = 22;
+export const POOL_MODE_MAX: i32 = 0;
+export const POOL_MODE_AVG: i32 = 1;
+export const POOL_MODE_MAX_BWD: i32 = 2;
+export const POOL_MODE_GATHER: i32 = 3;
+export const POOL_MODE_AVG_BWD: i32 = 4;
+export const POOL_MODE_SIZE: i32 = 5;
 
 @inline function up4(n: i32): i32 { return (n + 3) & ~3; }
 @inline function up8(n: i32): i32 { return (n + 7) & ~7; }
@@ -169,6 +323,21 @@ export const ADAM_SIZE: i32 = 26;
 @inline export function wino_v(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW); }
 @inline export function wino_m(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW) + (16 * Cin * T); }
 @inline export function wino_end(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW) + (16 * Cin * T) + (16 * mpad * T); }
+
+// scratch layout `reduceCols`: acc, acc2 (float offsets)
+@inline export function reduceCols_acc(CB: i32): i32 { return 0; }
+@inline export function reduceCols_acc2(CB: i32): i32 { return (2 * CB); }
+@inline export function reduceCols_end(CB: i32): i32 { return (2 * CB) + (2 * CB); }
+
+// scratch layout `softmaxCols`: m, s, t (float offsets)
+@inline export function softmaxCols_m(CB: i32): i32 { return 0; }
+@inline export function softmaxCols_s(CB: i32): i32 { return (up4(CB)); }
+@inline export function softmaxCols_t(CB: i32): i32 { return (up4(CB)) + (2 * up4(CB)); }
+@inline export function softmaxCols_end(CB: i32): i32 { return (up4(CB)) + (2 * up4(CB)) + (2 * up4(CB)); }
+
+// scratch layout `gatherRows`: idx (float offsets)
+@inline export function gatherRows_idx(RANK: i32): i32 { return 0; }
+@inline export function gatherRows_end(RANK: i32): i32 { return (up4(RANK)); }
 export const ELT_OP_FILL: i32 = 0;
 export const ELT_OP_COPY: i32 = 1;
 export const ELT_OP_F2I: i32 = 2;

@@ -5,6 +5,12 @@ import { maxPool2Unit } from './pool';
 import { winoWeightsUnit, winoUnit } from './winograd';
 import { eltMapUnit } from './eltwise';
 import { sgdUnit, adamUnit } from './optim';
+import { reduceUnit, reduceFinishUnit } from './reduce';
+import { softmaxUnit } from './softmax';
+import { classLossUnit, pointLossUnit } from './loss';
+import { gatherUnit, foldUnit, copySegsUnit } from './move';
+import { normWriteUnit } from './norm';
+import { poolUnit } from './pool_window';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -28,6 +34,16 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 16: eltMapUnit(args, unit); break;
     case 17: sgdUnit(args, unit); break;
     case 18: adamUnit(args, unit); break;
+    case 19: reduceUnit(args, unit, slot); break;
+    case 20: reduceFinishUnit(args, unit); break;
+    case 21: softmaxUnit(args, unit, slot); break;
+    case 22: classLossUnit(args, unit); break;
+    case 23: pointLossUnit(args, unit); break;
+    case 24: gatherUnit(args, unit, slot); break;
+    case 25: foldUnit(args, unit); break;
+    case 26: copySegsUnit(args, unit); break;
+    case 27: normWriteUnit(args, unit); break;
+    case 28: poolUnit(args, unit); break;
     default: unreachable();
   }
 }

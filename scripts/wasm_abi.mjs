@@ -27,6 +27,17 @@ export const JOBS = [
   ['eltMap', 'eltwise', 'eltMapUnit', false],
   ['sgd', 'optim', 'sgdUnit', false],
   ['adam', 'optim', 'adamUnit', false],
+  // reductions, softmax, losses, norms, movement and pools (src/backends/wasm/reduce*.ts and friends)
+  ['reduce', 'reduce', 'reduceUnit', true],
+  ['reduceFinish', 'reduce', 'reduceFinishUnit', false],
+  ['softmax', 'softmax', 'softmaxUnit', true],
+  ['classLoss', 'loss', 'classLossUnit', false],
+  ['pointLoss', 'loss', 'pointLossUnit', false],
+  ['gather', 'move', 'gatherUnit', true],
+  ['fold', 'move', 'foldUnit', false],
+  ['copySegs', 'move', 'copySegsUnit', false],
+  ['normWrite', 'norm', 'normWriteUnit', false],
+  ['pool', 'pool_window', 'poolUnit', false],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -54,6 +65,31 @@ export const BLOCKS = {
   // fused optimizer steps in f64 (the reference's arithmetic); F: f64 hyper-parameters (see optim.ts)
   sgd: [['F', 8], 'FLAGS', 'N', 'PER', 'P', 'G', 'B'],
   adam: [['F', 18], 'FLAGS', 'N', 'PER', 'P', 'G', 'M', 'V', 'VMAX'],
+  // reductions (assembly/reduce.ts): MODE 0 inner (last run reduced) / 1 outer (last run kept);
+  // BASE/REL tables of element offsets (0: affine, i·BSTRIDE / i·RSTRIDE); STATIN/STATOUT per-output statistics between passes;
+  // PART 16 bytes per (part, output); SCR the threads' column accumulators (SCRATCH reduceCols)
+  reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'BSTRIDE', 'RSTRIDE'],
+  // codes, not blocks: the field indices are the values (one table for both sides)
+  redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
+  redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],
+  // softmax family and fused cross-entropy over [OUTER, SIZE, INNER] fibres (assembly/softmax.ts)
+  softmax: ['X', 'X2', 'X3', 'Y', 'OUTER', 'LEN', 'INNER', 'MODE', 'PER', 'CB', 'SCR'],
+  smMode: ['SOFTMAX', 'LOG_SOFTMAX', 'SOFTMAX_BWD', 'LOG_SOFTMAX_BWD', 'CE', 'CE_BWD'],
+  // class-index losses (assembly/loss.ts); EPS: address of ε (f64); unit -1 computes TOTAL alone
+  classLoss: ['X', 'T', 'W', 'Y', 'TOTAL', 'OUTER', 'C', 'INNER', 'IGNORE', 'MODE', 'PER', 'EPS'],
+  clMode: ['Q', 'NLL', 'NLL_BWD'],
+  pointLoss: ['X', 'T', 'Y', 'N', 'PER', 'MODE'],
+  // movement (assembly/move.ts)
+  gather: ['X', 'Y', 'OFF', 'RANK', 'SHAPE', 'MAPS', 'MOFF', 'LAST', 'STRIDE', 'FILL', 'ROWS', 'PER', 'A0', 'PRE', 'MID', 'SCR'],
+  fold: ['X', 'Y', 'OUTER', 'NIN', 'NOUT', 'INNER', 'START', 'LIST', 'PER'],
+  copySegs: ['TABLE', 'N', 'PER'],
+  // the element-wise passes of the norm primitives (assembly/norm.ts)
+  normWrite: ['X', 'X2', 'Y', 'G', 'B', 'ROWS', 'MODE', 'ST', 'W', 'BIAS', 'PER'],
+  // pools over window tables (assembly/pool_window.ts): LO/HI the three dimensions' tables end to
+  // end, DIV their f64 divisor factors, OVR a divisor override (0: none), [OWA, OWB) the W range of
+  // full windows KS apart
+  pool: ['X', 'Y', 'IDX', 'PLANES', 'ID', 'IH', 'IW', 'OD', 'OH', 'OW', 'LO', 'HI', 'S0', 'S1', 'S2', 'DIV', 'OVR', 'MODE', 'PER', 'OWA', 'OWB', 'KS'],
+  poolMode: ['MAX', 'AVG', 'MAX_BWD', 'GATHER', 'AVG_BWD'],
 };
 
 // ENUMS: name → list of codes. Generated: NAME_CODE = index (AssemblyScript, upper case) and
@@ -102,6 +138,13 @@ export const SCRATCH = {
   // Winograd: 4 slab rows, the 16 transformed input matrices V_ξ (B panels, Cin × T), the 16
   // products M_ξ (mpad × T)
   wino: { args: ['Cin', 'mpad', 'T', 'SW'], regions: [['slab', '4 * SW'], ['v', '16 * Cin * T'], ['m', '16 * mpad * T']] },
+  // OUTER-mode reductions: per column of a chunk of CB, f64 sums (or f32 best values) and f64
+  // second sums (or i32 indices)
+  reduceCols: { args: ['CB'], regions: [['acc', '2 * CB'], ['acc2', '2 * CB']] },
+  // softmax / cross-entropy over columns: per column the f32 shift, f64 sums, f64 second sums
+  softmaxCols: { args: ['CB'], regions: [['m', 'up4(CB)'], ['s', '2 * up4(CB)'], ['t', '2 * up4(CB)']] },
+  // movement gathers: the multi-index of the row a unit is at
+  gatherRows: { args: ['RANK'], regions: [['idx', 'up4(RANK)']] },
 };
 
 function layout(fields) {

@@ -101,16 +101,22 @@ interface Held {
 }
 
 /**
- * Frees the device copies of collected storages; it holds only each device's finalizer token.
- * Registrations are keyed by the device buffer (an object), so a device that drops a buffer on its
- * own (a spill) can end the registration: in a loop that never yields, finalizers never run and
- * every registration left in place would stay in memory until the loop ends.
+ * Frees the device copies of collected storages: one registry per device, holding only the
+ * device's finalizer token (a small number on wasm), so that each registration costs its cell
+ * alone. Registrations are keyed by the device buffer (an object), so a device that drops a buffer
+ * on its own (a spill) can end the registration: in a loop that never yields, finalizers never run
+ * and every registration left in place would stay in memory until the loop ends.
  */
-const registry = new FinalizationRegistry<{ device: Device<unknown>; token: unknown }>((f) => f.device.finalize(f.token));
+const registries = new Map<Device<unknown>, FinalizationRegistry<unknown>>();
+function registryOf(device: Device<unknown>): FinalizationRegistry<unknown> {
+  let r = registries.get(device);
+  if (!r) registries.set(device, (r = new FinalizationRegistry<unknown>((token) => device.finalize(token))));
+  return r;
+}
 
 /** A device spilled or freed `buf` itself: its storage's finalizer has nothing left to free. */
 export function forgetBuffer(buf: object): void {
-  registry.unregister(buf);
+  for (const r of registries.values()) r.unregister(buf);
 }
 
 function byteSize(dtype: DType): number {
@@ -176,12 +182,12 @@ export class Storage {
   private setDevice(device: Device<unknown> | null, buf: unknown): void {
     const h = this.held;
     if (h.device) {
-      registry.unregister(h.buf as object);
+      registryOf(h.device).unregister(h.buf as object);
       h.device.free(h.buf);
     }
     h.device = device;
     h.buf = buf;
-    if (device) registry.register(this, { device, token: device.finalizerToken(buf) }, buf as object);
+    if (device) registryOf(device).register(this, device.finalizerToken(buf), buf as object);
   }
 
   /** A device that spilled our buffer handed its values to JavaScript memory: they are our host copy now. */
@@ -190,7 +196,7 @@ export class Storage {
     if (!h.device) return;
     const d = h.device.spilled(h.buf);
     if (d === null) return;
-    registry.unregister(h.buf as object);
+    registryOf(h.device).unregister(h.buf as object);
     h.device = null;
     h.buf = null;
     this.host ??= d;

@@ -1,14 +1,12 @@
 /**
  * Max-pool kernels on the WebAssembly SIMD module: the 2×2, stride-2 pool without padding or
  * dilation (assembly/pool.ts, branch-free, with PyTorch's tie and NaN rules), in units of planes
- * over the thread pool; its backward, a scatter of each output gradient to its argmax, which for
- * non-overlapping windows touches every input once. Every other pool runs the reference kernels.
+ * over the thread pool. Every other pool, and the backward ops, are in pool_window.ts.
  */
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import type { PoolPlan } from '../../ops/pool_plan.js';
 import type { Block } from './heap.js';
-import { heapF32, heapI32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
 import { MAX_POOL2 } from './abi.js';
@@ -45,26 +43,9 @@ const maxPool: DeviceKernel<PoolPlan, Block> = (p, outs, ins) => {
   }
 };
 
-/** Gradient of a max pool: g scattered to the argmax positions (windows that never overlap). */
-const maxPoolBackward: DeviceKernel<PoolPlan, Block> = (p, outs, ins) => {
-  const gi = heapF32(outs[0]!);
-  const go = heapF32(ins[0]!);
-  const ind = heapI32(ins[1]!);
-  const inPlane = p.inDims[1] * p.inDims[2];
-  const outPlane = p.outDims[1] * p.outDims[2];
-  // each input position is the argmax of at most one window
-  gi.fill(0);
-  for (let pl = 0, o = 0; pl < p.planes; pl++) {
-    const base = pl * inPlane;
-    for (let e = o + outPlane; o < e; o++) gi[base + ind[o]!] = go[o]!;
-  }
-};
-
 /** float32 values (int32 indices) of a 2×2 stride-2 pool over planes the module can index. */
 const supportsForward = (p: PoolPlan, dtypes: readonly DType[]): boolean => dtypes[0] === 'float32' && is2x2(p) && p.planes * p.inDims[1] * p.inDims[2] < 2 ** 29;
-const supportsBackward = (p: PoolPlan, dtypes: readonly DType[]): boolean => dtypes[0] === 'float32' && dtypes[1] === 'int32' && is2x2(p);
 
-export const wasmPoolKernels: { maxPool: KernelEntry<PoolPlan, Block>; maxPoolBackward: KernelEntry<PoolPlan, Block> } = {
+export const wasmPoolKernels: { maxPool: KernelEntry<PoolPlan, Block> } = {
   maxPool: { run: maxPool, supports: supportsForward },
-  maxPoolBackward: { run: maxPoolBackward, supports: supportsBackward },
 };
