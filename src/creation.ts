@@ -8,6 +8,7 @@ import type { NestedArray } from './tensor.js';
 import { Tensor, isTensor } from './tensor.js';
 import type { Generator } from './random.js';
 import { defaultGenerator } from './random.js';
+import { checkFillValue } from './ops/scalar.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -101,6 +102,7 @@ export function full(shape: Shape, value: number, options: TensorOptions = {}): 
 function filled(op: string, shape: Shape, value: number, options: TensorOptions): Tensor {
   const s = checkShape(op, shape);
   const dtype = checkDtype(op, options.dtype) ?? 'float32';
+  checkFillValue(op, 'value', value, dtype);
   const d = alloc(dtype, numel(s));
   d.fill(value);
   return finish(new Tensor(d, s), options);
