@@ -13,6 +13,7 @@ import type { DecodedPng } from 'fast-png';
 import { FormatError, ValueError, fmtValue } from '../errors.js';
 import { readOptions } from '../op.js';
 import { Tensor } from '../tensor.js';
+import { checkMaxPixels, checkPngBounds } from './png_limits.js';
 
 export interface ImageOptions {
   /** Output [height, width] (default [28, 28]); null keeps the image's own size. */
@@ -23,9 +24,11 @@ export interface ImageOptions {
   invert?: boolean;
   /** Grey level in [0, 1] that transparent pixels are composited over (default 1, white). */
   background?: number;
+  /** Larger images are refused before decoding (default MAX_IMAGE_PIXELS = 4096 × 4096). */
+  maxPixels?: number;
 }
 
-const OPTIONS = ['size', 'grey', 'invert', 'background'] as const;
+const OPTIONS = ['size', 'grey', 'invert', 'background', 'maxPixels'] as const;
 
 /**
  * Decodes PNG bytes to a float32 tensor [1, H, W] (or [3, H, W] with `grey: false`) in [0, 1].
@@ -44,11 +47,13 @@ export function decodeImage(bytes: Uint8Array, options: ImageOptions = {}, sourc
   for (const k of ['grey', 'invert'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError({ op, arg: `options.${k}`, expected: 'true or false', got: fmtValue(o[k]) });
   }
+  const maxPixels = checkMaxPixels(op, o.maxPixels);
   if (!(bytes instanceof Uint8Array)) throw new ValueError({ op, arg: 'bytes', expected: 'a Uint8Array of PNG data', got: fmtValue(bytes) });
   const bad = (got: string, detail: string) => new FormatError({ op, arg: 'image', expected: 'a PNG file', got, message: `${op}: ${source}: ${detail}` });
   if (bytes.length < 8 || !hasPngSignature(bytes)) {
     throw bad('other data', 'not a PNG file (it does not start with the PNG signature 89 50 4e 47 0d 0a 1a 0a)');
   }
+  checkPngBounds(op, source, bytes, maxPixels);
   let png: DecodedPng;
   try {
     // CRC checks catch flipped bytes that would otherwise decode to silently wrong pixels

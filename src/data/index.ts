@@ -13,4 +13,5 @@ export { serializeSafetensors, parseSafetensors, MAX_HEADER_BYTES } from './safe
 export type { SafetensorsContents } from './safetensors.js';
 export { parseIdx } from './idx.js';
 export { decodeImage } from './image.js';
+export { MAX_IMAGE_PIXELS } from './png_limits.js';
 export type { ImageOptions } from './image.js';
