@@ -3,7 +3,7 @@ export { Tensor, isTensor } from './tensor.js';
 export type { NestedArray } from './tensor.js';
 export type { DType, Data } from './dtype.js';
 export type { Shape } from './shape.js';
-export { convOutSize, convOutFormula, broadcastShapes } from './shape.js';
+export { convOutSize, convOutFormula, broadcastShapes, MAX_NUMEL } from './shape.js';
 export { ConvkitError, ShapeError, ValueError, DTypeError, FormatError, GradError, BackendError } from './errors.js';
 export { setBackend, getBackend, listBackends, registerBackend } from './backend.js';
 export { observeOps } from './op.js';

@@ -8,7 +8,7 @@ import type { DType, Data } from './dtype.js';
 import { alloc } from './dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
 import type { Shape } from './shape.js';
-import { numel } from './shape.js';
+import { checkOutputSizes, numel } from './shape.js';
 import { Tensor, isTensor } from './tensor.js';
 import type { Node } from './autograd/tape.js';
 import { isGradEnabled } from './autograd/tape.js';
@@ -86,6 +86,7 @@ export function notifyOp(e: OpEvent): void {
 /** Runs an op: validate, allocate, dispatch to the current backend's kernel, record for autograd. */
 export function apply<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor[] {
   const info = op.info(inputs, attrs);
+  checkOutputSizes(op.name, info, attrs);
   const outs: Data[] = info.outShapes.map((s, i) => alloc(info.outDtypes[i]!, numel(s)));
   const kernel = kernelFor(op.name);
   kernel(info as never, outs, inputs.map((t) => t.data));

@@ -13,6 +13,7 @@ import type { DecodedPng } from 'fast-png';
 import { FormatError, ValueError, fmtValue } from '../errors.js';
 import { readOptions } from '../op.js';
 import { Tensor } from '../tensor.js';
+import { checkNumel } from '../shape.js';
 import { checkMaxPixels, checkPngBounds } from './png_limits.js';
 
 export interface ImageOptions {
@@ -40,6 +41,7 @@ export function decodeImage(bytes: Uint8Array, options: ImageOptions = {}, sourc
   if (size !== null && (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isSafeInteger(d) && d > 0))) {
     throw new ValueError({ op, arg: 'options.size', expected: '[height, width] with positive integers, or null', got: fmtValue(size) });
   }
+  if (size !== null) checkNumel(op, [o.grey === false ? 3 : 1, ...size]);
   const bg = o.background ?? 1;
   if (typeof bg !== 'number' || !(bg >= 0 && bg <= 1)) {
     throw new ValueError({ op, arg: 'options.background', expected: 'a number in [0, 1]', got: fmtValue(bg) });
