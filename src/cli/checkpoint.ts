@@ -7,17 +7,10 @@ import type { Tensor } from '../tensor.js';
 import { FormatError } from '../errors.js';
 import { load, save } from '../io/index.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { RunInfo } from './run_info.js';
+import { validateRun } from './run_info.js';
 
-export interface RunInfo {
-  model: string;
-  data: string;
-  epoch: number;
-  seed: number;
-  optimizer: string;
-  scheduler: unknown;
-  testAccuracy: number | null;
-  [k: string]: unknown;
-}
+export type { RunInfo } from './run_info.js';
 
 export interface Checkpoint {
   model: Record<string, Tensor>;
@@ -49,14 +42,15 @@ export function loadCheckpoint(path: string): Checkpoint {
       message: `loadCheckpoint: ${path} is a safetensors file but not a convkit checkpoint (no "run" metadata)`,
     });
   }
-  let run: RunInfo;
+  let parsed: unknown;
   let groups: unknown;
   try {
-    run = JSON.parse(metadata['run']) as RunInfo;
+    parsed = JSON.parse(metadata['run']);
     groups = JSON.parse(metadata['optimizerGroups'] ?? 'null');
   } catch (e) {
     throw new FormatError({ op: 'loadCheckpoint', arg: 'metadata', expected: 'JSON run metadata', got: (e as Error).message, message: `loadCheckpoint: ${path}: corrupt run metadata (${(e as Error).message})` });
   }
+  const run = validateRun('loadCheckpoint', path, parsed);
   const model: Record<string, Tensor> = {};
   const state: Record<string, Record<string, Tensor>> = {};
   for (const [k, t] of Object.entries(tensors)) {

@@ -1,7 +1,7 @@
 /** `convkit train`: trains a CNN with a progress bar, metrics, checkpoints and Ctrl-C handling. */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { manualSeed, Generator } from '../random.js';
+import { manualSeed, Generator, defaultGenerator } from '../random.js';
 import { setBackend } from '../backend.js';
 import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
@@ -12,29 +12,33 @@ import { MODELS, buildModel } from '../models/index.js';
 import { Adam, AdamW, SGD } from '../optim/index.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
+import type { EpochPosition } from '../train/loop.js';
 import { evaluate, trainEpoch } from '../train/loop.js';
 import { TrainingDiagnostics, firstNonFiniteLayer } from '../train/diagnostics.js';
 import type { FlagSpec } from './args.js';
-import { helpText, parseArgs } from './args.js';
+import { helpText, parseArgs, wantsHelp } from './args.js';
 import { ProgressBar, fmtTime } from './progress.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { RunInfo } from './checkpoint.js';
+import { saveCheckpoint } from './checkpoint.js';
+import type { RunInfo, RunPosition } from './run_info.js';
+import { lockOutDir, prepareOutDir, readMetrics, removeIfExists, removeStaleTemps, writeMetrics } from './run_dir.js';
+import type { ResumePoint, RunConfig } from './resume.js';
+import { CHECKPOINT, INTERRUPTED, configFromFlags, findResumePoint, fmtLr, restoreState, resumedConfig } from './resume.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string', help: 'digits (embedded 8k/2k MNIST digits), fashion (Debian dataset-fashion-mnist), or idx:DIR', default: 'digits', choices: ['digits', 'fashion', 'idx:'], placeholder: 'NAME' },
   model: { type: 'string', help: `architecture: ${Object.keys(MODELS).join(', ')}`, default: 'digits', choices: Object.keys(MODELS), placeholder: 'NAME' },
-  epochs: { type: 'int', help: 'passes over the training set', default: 15, placeholder: 'N' },
-  'batch-size': { type: 'int', help: 'examples per step', default: 32, placeholder: 'N' },
+  epochs: { type: 'int', help: 'passes over the training set (with --resume: the new total)', default: 15, placeholder: 'N', min: 1 },
+  'batch-size': { type: 'int', help: 'examples per step', default: 32, placeholder: 'N', min: 1 },
   lr: { type: 'number', help: 'initial learning rate (cosine-annealed to 0 over the epochs)', default: 2e-3, placeholder: 'LR' },
   optimizer: { type: 'string', help: 'sgd (momentum 0.9), adam or adamw', default: 'adam', choices: ['sgd', 'adam', 'adamw'], placeholder: 'NAME' },
-  augment: { type: 'int', help: 'random shifts of up to N pixels during training (0 = off)', default: 2, placeholder: 'N' },
-  seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
-  out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
-  resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
+  augment: { type: 'int', help: 'random shifts of up to N pixels during training (0 = off, less than the image size)', default: 2, placeholder: 'N', min: 0 },
+  seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation, dropout)', default: 0, placeholder: 'N', min: 0, max: 2 ** 32 - 1 },
+  out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl; locked while training)', default: 'convkit-run', placeholder: 'DIR' },
+  resume: { type: 'boolean', help: 'continue the run in DIR exactly where it stopped, with its own settings (--epochs may extend it)' },
   backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products on threads; the rest falls back to reference)', default: 'wasm', choices: ['reference', 'wasm'], placeholder: 'NAME' },
-  threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N' },
+  threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N', min: 1 },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
-  limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
+  limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N', min: 1 },
 };
 
 /** ", 2 threads" — or why it is 1 when more were asked for. */
@@ -69,72 +73,100 @@ function head(ds: Dataset, n: number | undefined): Dataset {
 }
 
 export async function trainCommand(argv: readonly string[], out: Out, err: Out): Promise<number> {
-  if (argv.includes('--help')) {
-    out.write(helpText('usage: convkit train [options]', 'Trains a CNN and reports test accuracy; writes a checkpoint every epoch (Ctrl-C saves one and exits).', TRAIN_FLAGS));
+  if (wantsHelp(argv)) {
+    out.write(helpText('usage: convkit train [options]', 'Trains a CNN and reports test accuracy; writes a checkpoint every epoch. Ctrl-C saves the position inside the epoch to DIR/interrupted.safetensors and exits; --resume continues exactly where it stopped (bit for bit the same as an uninterrupted run).', TRAIN_FLAGS));
     return 0;
   }
-  const { flags, positional } = parseArgs('train', argv, TRAIN_FLAGS);
-  if (positional.length > 0) throw new ValueError({ op: 'convkit train', arg: positional[0]!, expected: 'only --flags', got: positional.join(' ') });
-  const epochs = flags['epochs'] as number;
-  const batchSize = flags['batch-size'] as number;
-  const lr = flags['lr'] as number;
-  for (const [k, v, ok] of [['epochs', epochs, epochs >= 1], ['batch-size', batchSize, batchSize >= 1], ['lr', lr, lr > 0]] as const) {
-    if (!ok) throw new ValueError({ op: 'convkit train', arg: `--${k}`, expected: 'a positive value', got: String(v) });
+  const { flags, positional, given } = parseArgs('train', argv, TRAIN_FLAGS);
+  if (positional.length > 0) throw new ValueError({ op: 'convkit train', arg: positional[0]!, expected: 'only --flags', got: positional.join(' '), message: `convkit train: unexpected argument ${JSON.stringify(positional[0])}; every option is a --flag (see convkit train --help)` });
+  const dir = prepareOutDir(flags['out'] as string);
+  const release = lockOutDir(dir);
+  try {
+    return await train(flags, given, flags['out'] as string, out, err);
+  } finally {
+    release();
   }
-  const seed = flags['seed'] as number;
-  const dir = flags['out'] as string;
-  const ckptPath = join(dir, 'checkpoint.safetensors');
-  mkdirSync(dir, { recursive: true });
+}
+
+async function train(flags: import('./args.js').FlagValues, given: ReadonlySet<string>, dir: string, out: Out, err: Out): Promise<number> {
+  const ckptPath = join(dir, CHECKPOINT);
+  const intPath = join(dir, INTERRUPTED);
+  const metricsPath = join(dir, 'metrics.jsonl');
+  const stale = removeStaleTemps(dir);
+  if (stale.length > 0) out.write(`removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left in ${dir} by an interrupted save (${stale.join(', ')})\n`);
 
   setBackend(flags['backend'] as string);
   if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
-  manualSeed(seed);
-  const data = loadData(flags['data'] as string);
-  const modelName = flags['model'] as string;
-  const model = buildModel(modelName, 10);
-  const optimizer = makeOptimizer(flags['optimizer'] as string, model.parameters(), lr);
-  const scheduler = new CosineAnnealingLR(optimizer as never, epochs);
-  let startEpoch = 0;
-  if (flags['resume']) {
-    if (!existsSync(ckptPath)) throw new ValueError({ op: 'convkit train', arg: '--resume', expected: `a checkpoint at ${ckptPath}`, got: 'no such file' });
-    const c = loadCheckpoint(ckptPath);
-    if (c.run.model !== modelName) throw new ValueError({ op: 'convkit train', arg: '--model', expected: `${c.run.model} (the checkpoint's model)`, got: modelName });
-    model.loadStateDict(c.model);
-    if (c.optimizer) optimizer.loadStateDict(c.optimizer);
-    if (c.run.scheduler) scheduler.loadStateDict(c.run.scheduler as never);
-    startEpoch = c.run.epoch;
-    out.write(`resuming ${modelName} from ${ckptPath} after epoch ${startEpoch}\n`);
+  if (!((flags['lr'] as number) > 0)) throw new ValueError({ op: 'convkit train', arg: '--lr', expected: 'a positive number', got: String(flags['lr']), message: `convkit train: --lr expects a positive number, got ${String(flags['lr'])}` });
+  const notes: string[] = [];
+  const point: ResumePoint | null = flags['resume'] ? findResumePoint(dir) : null;
+  const config: RunConfig = point ? resumedConfig(point, flags, given, notes) : configFromFlags(flags);
+  if (point?.checkpoint.run.backend !== undefined && point.checkpoint.run.backend !== flags['backend']) {
+    notes.push(`the run was trained on the ${point.checkpoint.run.backend} backend; continuing on ${String(flags['backend'])} rounds differently, so it will not be bit-identical`);
   }
-  const trainSet = head(data.train, flags['limit'] as number | undefined);
-  // the loader's and the augmentation's generators are seeded per epoch, so a resumed run
-  // continues exactly as an uninterrupted one would
+  manualSeed(config.seed);
+  const data = loadData(config.data);
+  const size = data.train.length > 0 ? data.train.get(0).input.shape : [];
+  const side = Math.min(...size.slice(-2));
+  if (config.augment >= side) {
+    throw new ValueError({ op: 'convkit train', arg: '--augment', expected: `an integer from 0 to ${side - 1} (the images are ${size.slice(-2).join(' × ')})`, got: String(config.augment), message: `convkit train: --augment expects an integer from 0 to ${side - 1} (the images are ${size.slice(-2).join(' × ')}), got ${config.augment}` });
+  }
+  const model = buildModel(config.model, 10);
+  const optimizer = makeOptimizer(config.optimizer, model.parameters(), config.lr);
+  const scheduler = new CosineAnnealingLR(optimizer as never, config.epochs);
+  let history: Record<string, unknown>[] = [];
+  let startEpoch = 0;
+  let position: RunPosition | null = null;
+  if (point) {
+    restoreState(point, config, model, optimizer, scheduler, notes);
+    const run = point.checkpoint.run;
+    startEpoch = run.epoch;
+    position = run.position ?? null;
+    // checkpoints written before the history was recorded keep the file's rows up to their epoch
+    history = (run.history ?? readMetrics(metricsPath)).filter((r) => typeof r['epoch'] === 'number' && r['epoch'] <= run.epoch);
+    const where = position ? `epoch ${startEpoch + 1}, after batch ${position.batch}` : `the end of epoch ${startEpoch}`;
+    out.write(`resuming ${config.model} from ${point.path} at ${where}\n`);
+  } else {
+    if (existsSync(ckptPath)) notes.push(`starting a new run: ${ckptPath} will be replaced (--resume continues it instead)`);
+    removeIfExists(intPath);
+  }
+  for (const n of notes) out.write(`note: ${n}\n`);
+  writeMetrics(metricsPath, history);
+  const trainSet = head(data.train, config.limit ?? undefined);
   const testLoader = new DataLoader(data.test, { batchSize: 500 });
-  out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}, ${flags['backend']} backend${flags['backend'] === 'wasm' ? threadNote() : ''}\n`);
+  const lrNow = optimizer.paramGroups[0]!.lr;
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  out.write(`training model ${config.model} on data ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${plural(config.epochs, 'epoch')}, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}${lrNow !== config.lr && startEpoch > 0 ? ` (now ${fmtLr(lrNow)})` : ''}, seed ${config.seed}, ${flags['backend']} backend${flags['backend'] === 'wasm' ? threadNote() : ''}\n`);
 
   const diag = flags['diagnostics'] ? new TrainingDiagnostics(model) : null;
   let stop = false;
   const onSigint = (): void => {
     if (stop) process.exit(130);
     stop = true;
-    err.write('\ninterrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)\n');
+    err.write('\ninterrupted: finishing this step and saving the position (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSigint);
-  const metricsPath = join(dir, 'metrics.jsonl');
-  if (!flags['resume']) writeFileSync(metricsPath, '');
   const t0 = Date.now();
-  let last: { accuracy: number } | null = null;
+  let last: number | null = point?.checkpoint.run.testAccuracy ?? null;
   try {
-    for (let epoch = startEpoch; epoch < epochs && !stop; epoch++) {
-      const loader = new DataLoader(trainSet, { batchSize, shuffle: true, seed: seed * 1000 + epoch });
-      const aug = new Generator(seed * 1000 + epoch + 500_000);
-      const bar = new ProgressBar(out, loader.length, `epoch ${epoch + 1}/${epochs}`);
+    for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
+      // the loader's and the augmentation's generators are seeded per epoch; with the global
+      // generator's saved state (dropout), a resumed run continues exactly as an uninterrupted one
+      const loader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, seed: config.seed * 1000 + epoch });
+      const aug = new Generator(config.seed * 1000 + epoch + 500_000);
+      const start: EpochPosition = position ?? { batch: 0, lossSum: 0, correct: 0, seen: 0 };
+      if (position) aug.setState(position.augRng);
+      position = null;
+      const bar = new ProgressBar(out, loader.length, `epoch ${epoch + 1}/${config.epochs}`);
       const te = Date.now();
-      const r = await trainEpoch(model, optimizer, loader, {
-        augmentShift: flags['augment'] as number,
+      const seen0 = start.seen;
+      const r = await trainEpoch(model, optimizer, { [Symbol.iterator]: () => loader.iterFrom(start.batch), length: loader.length }, {
+        augmentShift: config.augment,
         generator: aug,
         shouldStop: () => stop,
+        start,
         ...(diag ? { diagnostics: diag } : {}),
-        onStep: (s) => bar.update(s.batch, `loss ${s.loss.toFixed(4)} acc ${(100 * s.accuracy).toFixed(2)}% ${(s.seen / ((Date.now() - te) / 1000)).toFixed(0)} img/s`),
+        onStep: (s) => bar.update(s.batch, `loss ${s.loss.toFixed(4)} acc ${(100 * s.accuracy).toFixed(2)}% ${((s.seen - seen0) / ((Date.now() - te) / 1000)).toFixed(0)} img/s`),
       });
       bar.finish();
       if (r.nonFinite) {
@@ -142,39 +174,62 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
         err.write(`error: the loss became ${r.nonFinite.loss} at epoch ${epoch + 1}, step ${r.nonFinite.batch}; ${layer === null ? 'every layer output was finite (the loss itself overflowed)' : `the first layer with a non-finite output is ${layer}`}. Stopping. Last good checkpoint: ${existsSync(ckptPath) ? ckptPath : 'none'}\n`);
         return 1;
       }
-      if (stop) {
-        saveRun(epoch, null, 'interrupted');
-        out.write(`saved ${ckptPath} (epoch ${epoch + 1} incomplete; --resume restarts it)\n`);
+      if (stop && r.position.batch < loader.length) {
+        const p = r.position;
+        saveCheckpoint(intPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: { ...runInfo(epoch, last), position: { ...p, augRng: aug.getState() } } });
+        out.write(`saved ${intPath} (epoch ${epoch + 1}, after batch ${p.batch} of ${loader.length}); --resume continues from there. ${existsSync(ckptPath) ? `${ckptPath} still holds the end of epoch ${epoch}.` : ''}\n`);
         return 130;
       }
       scheduler.step();
       const ev = evaluate(model, testLoader);
-      last = ev;
+      last = ev.accuracy;
       const secs = (Date.now() - te) / 1000;
       const report = diag?.report();
       diag?.reset();
-      const rec = { ...(report ? { diagnostics: report } : {}), epoch: epoch + 1, trainLoss: r.loss, trainAccuracy: r.accuracy, testLoss: ev.loss, testAccuracy: ev.accuracy, lr: scheduler.getLastLr()[0], seconds: secs, imagesPerSecond: r.examples / secs };
-      appendFileSync(metricsPath, JSON.stringify(rec) + '\n');
-      out.write(`epoch ${epoch + 1}/${epochs}: train loss ${r.loss.toFixed(4)} acc ${(100 * r.accuracy).toFixed(2)}% | test loss ${ev.loss.toFixed(4)} acc ${(100 * ev.accuracy).toFixed(2)}% | ${fmtTime(secs)}\n`);
+      const rec = { ...(report ? { diagnostics: report } : {}), epoch: epoch + 1, trainLoss: r.loss, trainAccuracy: r.accuracy, testLoss: ev.loss, testAccuracy: ev.accuracy, lr: scheduler.getLastLr()[0], seconds: secs, imagesPerSecond: (r.examples - seen0) / secs };
+      history.push(rec);
+      out.write(`epoch ${epoch + 1}/${config.epochs}: train loss ${r.loss.toFixed(4)} acc ${(100 * r.accuracy).toFixed(2)}% | test loss ${ev.loss.toFixed(4)} acc ${(100 * ev.accuracy).toFixed(2)}% | ${fmtTime(secs)}\n`);
       if (report) {
         out.write(`  gradient norm per layer: ${report.layers.filter((l) => l.gradNorm !== undefined).map((l) => `${l.name} ${l.gradNorm!.toExponential(2)}`).join(', ')}\n`);
         out.write(`  dead ReLU units: ${report.layers.filter((l) => l.units !== undefined).map((l) => `${l.name} ${l.deadUnits}/${l.units}`).join(', ') || 'no ReLU layers'}\n`);
         for (const w of report.warnings) out.write(`  warning: ${w}\n`);
       }
-      saveRun(epoch + 1, ev.accuracy, 'epoch');
+      // the checkpoint first, then its metrics row: a kill in between leaves the row in the
+      // checkpoint's history, from which --resume rewrites metrics.jsonl
+      saveCheckpoint(ckptPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: runInfo(epoch + 1, ev.accuracy) });
+      appendFileSync(metricsPath, JSON.stringify(rec) + '\n');
+      removeIfExists(intPath);
+      if (stop && epoch + 1 < config.epochs) {
+        out.write(`interrupted at the end of epoch ${epoch + 1}: ${ckptPath} holds it; --resume continues\n`);
+        return 130;
+      }
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
   const total = (Date.now() - t0) / 1000;
-  saveCheckpoint(join(dir, 'model.safetensors'), { model: model.stateDict(), optimizer: null, run: runInfo(epochs, last?.accuracy ?? null) });
-  out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
+  if (startEpoch === config.epochs) out.write(`the run already completed its ${plural(config.epochs, 'epoch')}; nothing to train (--epochs N with N > ${config.epochs} extends it)\n`);
+  saveCheckpoint(join(dir, 'model.safetensors'), { model: model.stateDict(), optimizer: null, run: runInfo(config.epochs, last) });
+  out.write(`final test accuracy ${last === null ? 'unknown' : `${(100 * last).toFixed(2)}%`} on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
   return 0;
 
   function runInfo(epoch: number, acc: number | null): RunInfo {
-    return { model: modelName, data: data.name, epoch, seed, optimizer: flags['optimizer'] as string, scheduler: scheduler.stateDict(), testAccuracy: acc };
-  }
-  function saveRun(epoch: number, acc: number | null, _why: string): void {
-    saveCheckpoint(ckptPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: runInfo(epoch, acc) });
+    return {
+      model: config.model,
+      data: data.name,
+      epoch,
+      epochs: config.epochs,
+      seed: config.seed,
+      optimizer: config.optimizer,
+      lr: config.lr,
+      batchSize: config.batchSize,
+      augment: config.augment,
+      limit: config.limit,
+      backend: flags['backend'] as string,
+      scheduler: scheduler.stateDict(),
+      testAccuracy: acc,
+      rng: defaultGenerator.getState(),
+      history,
+    };
   }
 }
