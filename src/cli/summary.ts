@@ -3,7 +3,7 @@ import { ValueError } from '../errors.js';
 import { buildModel, MODELS } from '../models/index.js';
 import { formatSummary, summarizeArchitecture, summary } from '../summary/index.js';
 import type { FlagSpec } from './args.js';
-import { helpText, parseArgs } from './args.js';
+import { helpText, parseArgs, wantsHelp } from './args.js';
 
 interface Out {
   write(s: string): unknown;
@@ -22,7 +22,7 @@ const GRAMMAR = `Architecture strings: an input shape then layers, separated by 
   adaptiveavg HxW   fc OUT | linear OUT   flatten   relu sigmoid tanh gelu softmax   bn   dropout P`;
 
 export function summaryCommand(argv: readonly string[], out: Out): number {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     out.write(helpText('usage: convkit summary "ARCHITECTURE" [--explain] [--batch N]\n       convkit summary --model NAME [--explain]', GRAMMAR, FLAGS));
     return 0;
   }
