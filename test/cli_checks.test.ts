@@ -67,6 +67,16 @@ describe('convkit flags are validated with their own names', () => {
     }
   });
 
+  it('summary says how an input shape that reads two ways was read', () => {
+    const a = run('summary', '28x28 | conv 8 k3');
+    assert.equal(a.status, 0, a.stderr);
+    assert.match(a.stdout, /^note: "28x28" is read as C×L: 28 channels of length 28, so the layers are 1-d; write 1x28x28 for a one-channel 28×28 image\n/);
+    const b = run('summary', '28x28x3 | conv 8 k3');
+    assert.match(b.stdout, /^note: "28x28x3" is read as C×H×W \(channels first\): 28 channels of 28×3; for a 28×28 image with 3 channels write 3x28x28\n/);
+    const c = run('summary', '1x28x28 | conv 8 k3');
+    assert.doesNotMatch(c.stdout, /note:/);
+  });
+
   it('--version, and -h on every command', () => {
     const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string };
     for (const v of ['--version', '-V']) {
