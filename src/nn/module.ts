@@ -10,8 +10,9 @@
  * Sequential). Names are listed in registration/field order; traversals are pre-order (a module's
  * own parameters before its children's), as in torch.
  *
- * JS instances cannot be called, so `module.forward(x)` runs the computation and `module.call(x)`
- * runs it and then the forward hooks. Composite modules call their children through `call`.
+ * As in PyTorch, a module is called like a function: `model(x)` (or `model.call(x)`) runs `forward`
+ * and then the forward hooks; `model.forward(x)` runs the computation alone. Composite modules call
+ * their children through `call`.
  */
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { DType } from '../dtype.js';
@@ -48,16 +49,43 @@ export function Parameter(t: Tensor, requiresGrad = true): Tensor {
   return t.requiresGrad_(requiresGrad);
 }
 
+/** Modules are callable as in PyTorch: `model(x)` is `model.call(x)` (forward, then the forward hooks). */
+export interface Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  // eslint-disable-next-line @typescript-eslint/prefer-function-type -- merged into the class
+  (...inputs: In): Out;
+}
+
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (Dropout and BatchNorm behave differently); set by `train()`/`eval()`. */
-  training = true;
-  private _params = new Map<string, Tensor | null>();
-  private _buffers = new Map<string, Tensor | null>();
-  private _nonPersistent = new Set<string>();
-  private _modules = new Map<string, AnyModule | null>();
+  declare training: boolean;
+  declare private _params: Map<string, Tensor | null>;
+  declare private _buffers: Map<string, Tensor | null>;
+  declare private _nonPersistent: Set<string>;
+  declare private _modules: Map<string, AnyModule | null>;
   // stored type-erased so that every Module<In, Out> stays assignable to AnyModule
-  private _hooks = new Map<number, (module: unknown, inputs: unknown, output: unknown) => unknown>();
-  private _hookId = 0;
+  declare private _hooks: Map<number, (module: unknown, inputs: unknown, output: unknown) => unknown>;
+  declare private _hookId: number;
+
+  /**
+   * The instance is a function (so `model(x)` works) whose prototype is the module's class: the
+   * constructor returns it, and subclass constructors and field initialisers see it as `this`.
+   * Its own `name` and `length` are deleted so they cannot shadow module fields or getters
+   * (Sequential's `length`).
+   */
+  constructor() {
+    const self = ((...inputs: In): Out => self.call(...inputs)) as unknown as Module<In, Out>;
+    delete (self as { name?: unknown }).name;
+    delete (self as { length?: unknown }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    self.training = true;
+    self._params = new Map();
+    self._buffers = new Map();
+    self._nonPersistent = new Set();
+    self._modules = new Map();
+    self._hooks = new Map();
+    self._hookId = 0;
+    return self;
+  }
 
   abstract forward(...inputs: In): Out;
 
