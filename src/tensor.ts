@@ -108,10 +108,11 @@ export class Tensor {
   /**
    * Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires grad.
    * `gradient` defaults to 1 for a one-element tensor. With `createGraph` the gradients themselves
-   * are recorded, so they can be differentiated again.
+   * are recorded, so they can be differentiated again. The graph is released afterwards unless
+   * `retainGraph` (default: createGraph): a second backward through it is a GradError, as in torch.
    */
-  backward(gradient?: Tensor, options: { createGraph?: boolean } = {}): void {
-    runBackward(this, gradient, options.createGraph ?? false);
+  backward(gradient?: Tensor, options: { createGraph?: boolean; retainGraph?: boolean } = {}): void {
+    runBackward(this, gradient, options.createGraph ?? false, options.retainGraph);
   }
 
   /** The single value of a one-element tensor. */
