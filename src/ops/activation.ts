@@ -17,7 +17,7 @@ import { add, exp, mul, sub } from './elementwise.js';
 import { onesLike } from '../creation.js';
 
 export { softmax, logSoftmax } from './activation_softmax.js';
-export { dropout } from './activation_dropout.js';
+export { dropout, dropout2d } from './activation_dropout.js';
 export type { DropoutOptions } from './activation_dropout.js';
 
 export type GeluApproximate = 'none' | 'tanh';
