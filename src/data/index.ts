@@ -15,3 +15,5 @@ export { parseIdx } from './idx.js';
 export { decodeImage } from './image.js';
 export { MAX_IMAGE_PIXELS } from './png_limits.js';
 export type { ImageOptions } from './image.js';
+// tensors from this entry point have their methods (x.sum(), x.tolist()...) even without importing 'convkit'
+import '../methods.js';
