@@ -7,7 +7,7 @@ import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
-import { fashionMnist, idxDataset, loadDigits } from '../io/index.js';
+import { fashionMnist, idxDataset, loadDigits, saveOnnx } from '../io/index.js';
 import { MODELS, buildModel } from '../models/index.js';
 import { Adam, AdamW, SGD } from '../optim/index.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
@@ -18,7 +18,9 @@ import { TrainingDiagnostics, firstNonFiniteLayer } from '../train/diagnostics.j
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs, wantsHelp } from './args.js';
 import { ProgressBar, fmtTime } from './progress.js';
-import { saveCheckpoint } from './checkpoint.js';
+import { saveCheckpoint, saveModelFile } from './checkpoint.js';
+import { restoreModel } from './restore.js';
+import { zeros } from '../creation.js';
 import type { RunInfo, RunPosition } from './run_info.js';
 import { lockOutDir, prepareOutDir, readMetrics, removeIfExists, removeStaleTemps, writeMetrics } from './run_dir.js';
 import type { ResumePoint, RunConfig } from './resume.js';
@@ -39,6 +41,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N', min: 1 },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N', min: 1 },
+  init: { type: 'string', help: 'start from saved weights: MODEL.onnx (fine-tunes the imported graph; DIR/model.onnx is written too) or a .safetensors state dict of --model', placeholder: 'PATH' },
 };
 
 /** ", 2 threads" — or why it is 1 when more were asked for. */
@@ -100,7 +103,12 @@ async function train(flags: import('./args.js').FlagValues, given: ReadonlySet<s
   if (!((flags['lr'] as number) > 0)) throw new ValueError({ op: 'convkit train', arg: '--lr', expected: 'a positive number', got: String(flags['lr']), message: `convkit train: --lr expects a positive number, got ${String(flags['lr'])}` });
   const notes: string[] = [];
   const point: ResumePoint | null = flags['resume'] ? findResumePoint(dir) : null;
+  const init = flags['init'] as string | undefined;
+  if (point && init !== undefined) {
+    throw new ValueError({ op: 'convkit train', arg: '--init', expected: 'no --init with --resume', got: init, message: 'convkit train: --init starts a run from saved weights; a resumed run continues from its checkpoint: drop --init or --resume' });
+  }
   const config: RunConfig = point ? resumedConfig(point, flags, given, notes) : configFromFlags(flags);
+  if (init?.endsWith('.onnx')) config.model = `onnx:${init}`;
   if (point?.checkpoint.run.backend !== undefined && point.checkpoint.run.backend !== flags['backend']) {
     notes.push(`the run was trained on the ${point.checkpoint.run.backend} backend; continuing on ${String(flags['backend'])} rounds differently, so it will not be bit-identical`);
   }
@@ -111,7 +119,12 @@ async function train(flags: import('./args.js').FlagValues, given: ReadonlySet<s
   if (config.augment >= side) {
     throw new ValueError({ op: 'convkit train', arg: '--augment', expected: `an integer from 0 to ${side - 1} (the images are ${size.slice(-2).join(' × ')})`, got: String(config.augment), message: `convkit train: --augment expects an integer from 0 to ${side - 1} (the images are ${size.slice(-2).join(' × ')}), got ${config.augment}` });
   }
-  const model = buildModel(config.model, 10);
+  // an imported ONNX graph (onnx:PATH) is re-imported; a named model is built from the seed
+  const model = config.model.startsWith('onnx:')
+    ? restoreModel('convkit train', config.model.slice(5), undefined).model.train()
+    : init !== undefined
+      ? restoreModel('convkit train', init, config.model).model.train()
+      : buildModel(config.model, 10);
   const optimizer = makeOptimizer(config.optimizer, model.parameters(), config.lr);
   const scheduler = new CosineAnnealingLR(optimizer as never, config.epochs);
   let history: Record<string, unknown>[] = [];
@@ -209,7 +222,8 @@ async function train(flags: import('./args.js').FlagValues, given: ReadonlySet<s
   }
   const total = (Date.now() - t0) / 1000;
   if (startEpoch === config.epochs) out.write(`the run already completed its ${plural(config.epochs, 'epoch')}; nothing to train (--epochs N with N > ${config.epochs} extends it)\n`);
-  saveCheckpoint(join(dir, 'model.safetensors'), { model: model.stateDict(), optimizer: null, run: runInfo(config.epochs, last) });
+  saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(config.epochs, last));
+  if (config.model.startsWith('onnx:')) saveOnnx(model, zeros([1, 1, 28, 28]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
   out.write(`final test accuracy ${last === null ? 'unknown' : `${(100 * last).toFixed(2)}%`} on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
   return 0;
 

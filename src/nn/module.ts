@@ -17,6 +17,8 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { DType } from '../dtype.js';
 import { Tensor, isTensor } from '../tensor.js';
+import { copy_ } from '../ops/inplace.js';
+import { noGrad } from '../autograd/tape.js';
 
 /**
  * A module of any signature (what containers and traversals yield): its `call` accepts any
@@ -319,10 +321,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       };
       throw mismatched.length > 0 ? new ShapeError(fields) : wrongDtype.length > 0 ? new DTypeError(fields) : new ValueError(fields);
     }
-    for (const [k, v] of given) {
-      const dst = own[k];
-      if (dst !== undefined && isTensor(v)) dst.data.set(v.data);
-    }
+    noGrad(() => {
+      for (const [k, v] of given) {
+        const dst = own[k];
+        if (dst !== undefined && isTensor(v)) copy_(dst, v);
+      }
+    });
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
 
