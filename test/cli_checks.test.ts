@@ -84,7 +84,7 @@ describe('convkit flags are validated with their own names', () => {
       assert.equal(r.status, 0);
       assert.equal(r.stdout, `convkit ${pkg.version}\n`);
     }
-    for (const cmd of ['train', 'eval', 'predict', 'summary']) {
+    for (const cmd of ['train', 'eval', 'predict', 'summary', 'export']) {
       const r = run(cmd, '-h');
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`usage: convkit ${cmd}`));
