@@ -38,8 +38,8 @@ import { setBackend } from './backend.js';
 // the fast backend is the default wherever the engine has WebAssembly SIMD; getBackend() tells
 if (registerWasm()) setBackend('wasm');
 export { registerWasm } from './backends/wasm/index.js';
-export { setNumThreads, getNumThreads, threadingStatus } from './backends/wasm/pool.js';
-export type { ThreadingStatus } from './backends/wasm/pool.js';
+export { setNumThreads, getNumThreads, threadingStatus, threadsReady, poolStats } from './backends/wasm/pool.js';
+export type { ThreadingStatus, PoolStats } from './backends/wasm/pool.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';
