@@ -142,7 +142,6 @@ P.double = function () { return to(this, 'float64'); };
 P.int = function () { return to(this, 'int32'); };
 
 // ---- more PyTorch tensor methods (issue 14): element-wise maths, reductions, indexing -------
-import type { NestedArray } from './tensor.js';
 import type { ClampOptions, TensorLike as Operand } from './ops/elementwise.js';
 import { ceil, clamp, cos, expm1, floor, log1p, maximum, minimum, reciprocal, round, rsqrt, sign, sin } from './ops/elementwise.js';
 import type { VarOptions } from './ops/reduce.js';

@@ -6,7 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../src/index.js';
-import { MAX_NUMEL, ShapeError, tensor } from '../src/index.js';
+import { MAX_NUMEL, ShapeError } from '../src/index.js';
 import { decodeImage } from '../src/data/index.js';
 import { encode } from 'fast-png';
 import { assertThrowsTyped, describeBackends, onBackend } from './helpers.js';
