@@ -157,6 +157,17 @@ describe('resume edge cases (mnist-net: dropout draws from the global generator)
     assert.deepEqual(weights(out), weights(ref));
   });
 
+  it('an interrupt during the last batch of an epoch saves the clean checkpoint of that epoch', () => {
+    const out = join(root, 'edge-boundary');
+    const a = train(out, model, [], 'sigint@batch:5');
+    assert.equal(a.status, 130, a.stderr);
+    assert.match(a.stdout, /interrupted at the end of epoch 1: .*checkpoint\.safetensors holds it; --resume continues/);
+    assert.ok(!existsSync(join(out, 'interrupted.safetensors')));
+    assert.equal(train(out, model, ['--resume']).status, 0);
+    assert.deepEqual(metrics(out), metrics(ref));
+    assert.deepEqual(weights(out), weights(ref));
+  });
+
   it('two interrupts in a row, each resumed', () => {
     const out = join(root, 'edge-twice');
     assert.equal(train(out, model, [], 'sigint@batch:2').status, 130);
