@@ -91,6 +91,16 @@ describe('int32 tensor with a JavaScript number (PyTorch scalar promotion)', () 
     is(ck.full([2], 7, { dtype: 'int32' }), 'int32', [7, 7]);
   });
 
+  it('in-place ops refuse a number that would promote an int32 self, and leave it unchanged', () => {
+    const y = i32([3, 5]);
+    assertThrowsTyped(() => y.mul_(0.5), DTypeError, "mul_: with 0.5 the result is float32 (PyTorch's scalar promotion), which cannot be stored in the int32 self in place; use mul() for a new tensor, or convert self with .to('float32') first");
+    assertThrowsTyped(() => y.add_(1.5), DTypeError, /add_: with 1\.5 the result is float32/);
+    assertThrowsTyped(() => y.sub_(NaN), DTypeError, /add_: with NaN the result is float32/);
+    assertThrowsTyped(() => y.add_(1, { alpha: 0.5 }), DTypeError, 'add_: options.alpha must be an integer for an int32 self, got 0.5');
+    assert.deepEqual(vals(y), [3, 5]);
+    is(y.mul_(2), 'int32', [6, 10]);
+  });
+
   it('float tensors are unchanged by the rule', () => {
     const f = tensor([1, 2], { dtype: 'float64' });
     is(ck.mul(f, 0.1), 'float64', [0.1, 0.2]);
