@@ -31,27 +31,18 @@ export class Generator {
     return this;
   }
 
-  /**
-   * The generator's complete state (torch's `get_state`): the four xoshiro words, then 1 and the
-   * spare normal of Box–Muller when one is pending (else 0, 0). Plain numbers, exact through JSON;
-   * `setState` of it continues the same stream.
-   */
-  getState(): number[] {
-    return [...this.s, this.spare === null ? 0 : 1, this.spare ?? 0];
+  /** The generator's state (torch's `get_state`), for `setState` to return to. */
+  getState(): { s: number[]; spare: number | null } {
+    return { s: [...this.s], spare: this.spare };
   }
 
-  /** Restores a state returned by `getState` (torch's `set_state`). */
-  setState(state: readonly number[]): this {
-    const ok =
-      Array.isArray(state) &&
-      state.length === 6 &&
-      state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) &&
-      state.slice(0, 4).some((v) => v !== 0) &&
-      (state[4] === 0 || state[4] === 1) &&
-      Number.isFinite(state[5]);
-    if (!ok) throw new ValueError({ op: 'Generator.setState', arg: 'state', expected: 'a state from getState(): four 32-bit words (not all 0), a 0/1 flag and a number', got: fmtValue(state) });
-    this.s.set(state.slice(0, 4));
-    this.spare = state[4] === 1 ? state[5]! : null;
+  /** Returns to a state taken by `getState`. */
+  setState(state: { s: readonly number[]; spare: number | null }): this {
+    if (!Array.isArray(state?.s) || state.s.length !== 4 || !state.s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) || state.s.every((v) => v === 0)) {
+      throw new ValueError({ op: 'Generator.setState', arg: 'state', expected: 'a state from getState()', got: fmtValue(state) });
+    }
+    this.s.set(state.s);
+    this.spare = state.spare;
     return this;
   }
 

@@ -30,8 +30,10 @@ describe('convkit flags are validated with their own names', () => {
     const cases: [string[], RegExp][] = [
       [['--limit', '0'], /--limit expects an integer ≥ 1, got "0"/],
       [['--limit', '-5'], /--limit expects an integer ≥ 1, got "-5"/],
-      [['--augment', '-1'], /--augment expects an integer ≥ 0, got "-1"/],
-      [['--augment', '100', '--limit', '8'], /--augment expects an integer from 0 to 27 \(the images are 28 × 28\), got 100/],
+      [['--augment', '-1'], /--augment: bad item "-1"; expected shift:N, crop:P or flip/],
+      [['--augment', '100', '--limit', '8'], /--augment shift:100 must be less than 28 pixels \(the images are 28 × 28\)/],
+      [['--augment', 'crop:40,flip', '--limit', '8'], /--augment crop:40 must be less than 28 pixels/],
+      [['--val-split', '1.5'], /--val-split expects a number from 0 to 1, got "1\.5"/],
       [['--seed', '1e30'], /--seed expects an integer from 0 to 4294967295, got "1e30"/],
       [['--epochs', '0'], /--epochs expects an integer ≥ 1, got "0"/],
       [['--lr', '0'], /--lr expects a positive number, got 0/],
@@ -42,10 +44,10 @@ describe('convkit flags are validated with their own names', () => {
       assert.match(r.stderr, msg);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     }
-    for (const top of ['0', '-1', '11']) {
+    for (const top of ['0', '-1']) {
       const r = run('predict', 'm.safetensors', 'x.png', '--top', top);
       assert.equal(r.status, 2);
-      assert.match(r.stderr, new RegExp(`--top expects an integer from 1 to 10, got "${top}"`));
+      assert.match(r.stderr, new RegExp(`--top expects an integer ≥ 1, got "${top}"`));
     }
   });
 
@@ -209,10 +211,16 @@ describe('convkit predict', () => {
     writeFileSync(join(dir, 'bad.png'), 'not a png');
     const r = run('predict', model, join(dir, 'missing.png'), join(dir, 'bad.png'), good);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /error: readImage: no such file: .*missing\.png/);
-    assert.match(r.stderr, /error: readImage: .*bad\.png: not a PNG file/);
+    assert.match(r.stderr, /error: convkit predict: no such file: .*missing\.png/);
+    assert.match(r.stderr, /error: convkit predict: .*bad\.png: not a PNG or JPEG file/);
     assert.match(r.stderr, /2 of 3 images could not be read/);
     assert.match(r.stdout, new RegExp(`good\\.png: ${label} \\(`));
+  });
+
+  it('--top is at most the model\'s number of classes', () => {
+    const r = run('predict', model, join(dir, 'good.png'), '--top', '11');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--top expects an integer from 1 to 10 \(the model's classes\), got "11"/);
   });
 
   it('detects a dark digit on a light background and inverts it (--invert=false keeps it)', () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Zlib, zlibSync } from 'fflate';
 import { FormatError, ValueError } from '../src/index.js';
-import { MAX_IMAGE_PIXELS, decodeImage } from '../src/data/index.js';
+import { MAX_IMAGE_PIXELS, decodeImage, decodeImageFile } from '../src/data/index.js';
 import { readImage } from '../src/io/index.js';
 import { buildModel } from '../src/models/index.js';
 import { saveCheckpoint } from '../src/cli/checkpoint.js';
@@ -77,9 +77,9 @@ describe('PNG decompression bombs', () => {
     assertThrowsTyped(
       () => decodeImage(bomb),
       FormatError,
-      'decodeImage: image: the PNG declares 30000 × 30000 = 900,000,000 pixels, more than the limit of 16,777,216 (options.maxPixels); refusing to decode it',
+      'decodeImage: image: the PNG declares 30000 × 30000 = 900,000,000 pixels, more than the limit of 40,000,000 (options.maxPixels); refusing to decode it',
     );
-    assert.equal(MAX_IMAGE_PIXELS, 4096 * 4096);
+    assert.equal(MAX_IMAGE_PIXELS, 40_000_000);
   });
 
   it('maxPixels lowers or raises the limit', () => {
@@ -94,6 +94,8 @@ describe('PNG decompression bombs', () => {
     const bomb = pngOf(ihdr(100, 100), chunk('IDAT', zeros(64 << 20)));
     assert.ok(bomb.length < 100_000, `${bomb.length} bytes`);
     assertThrowsTyped(() => readImage(bomb), FormatError, /readImage: image bytes: the image data inflates to more than the 10,100 bytes a 100 × 100 image needs/);
+    // the PNG/JPEG reader of image datasets and predict too
+    assertThrowsTyped(() => decodeImageFile(bomb), FormatError, /decodeImageFile: image: the image data inflates to more than the 10,100 bytes/);
   });
 
   it('an embedded colour profile inflating past 16 MB is refused', () => {
@@ -122,7 +124,7 @@ describe('PNG decompression bombs', () => {
     const model = join(dir, 'model.safetensors');
     saveCheckpoint(model, { model: buildModel('digits').stateDict(), optimizer: null, run: { model: 'digits', data: 'digits', epoch: 1, seed: 0, optimizer: 'adam', scheduler: null, testAccuracy: null } });
     const r = spawnSync(process.execPath, ['--max-old-space-size=256', bin, 'predict', model, path], { encoding: 'utf8' });
-    assert.match(r.stderr, /bomb\.png: the PNG declares 30000 × 30000 = 900,000,000 pixels/);
+    assert.match(r.stderr, /bomb\.png: the image is 30000 × 30000 = 900,000,000 pixels, more than the limit of 40,000,000; refused before decoding/);
     assert.notEqual(r.status, 0);
   });
 });

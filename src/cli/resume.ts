@@ -16,25 +16,30 @@ import type { FlagValues } from './args.js';
 import type { Checkpoint } from './checkpoint.js';
 import { loadCheckpoint } from './checkpoint.js';
 import type { RunInfo } from './run_info.js';
+import type { LoadedData, Normalization } from './data.js';
+import { parseNormalize, parseSize } from './data.js';
+import { recordedArchitecture, resolveModel } from './model.js';
 
 const OP = 'convkit train';
 
-/** Everything that decides what a run computes. */
+/** Everything that decides what a run computes (as given on the command line). */
 export interface RunConfig {
+  /** `--model`: a named model or an architecture string (resolved against the data later). */
   model: string;
   data: string;
   epochs: number;
   batchSize: number;
   lr: number;
   optimizer: string;
-  augment: number;
+  augment: string;
   seed: number;
   limit: number | null;
+  /** `--size HxW` and `--val-split` of folder: data. */
+  dataOptions: { size?: [number, number]; valSplit: number };
 }
 
 /** Config field, its flag, and the field of the run metadata that records it. */
 const FIELDS: readonly [keyof RunConfig, string, keyof RunInfo][] = [
-  ['model', 'model', 'model'],
   ['data', 'data', 'data'],
   ['optimizer', 'optimizer', 'optimizer'],
   ['lr', 'lr', 'lr'],
@@ -52,9 +57,10 @@ export function configFromFlags(flags: FlagValues): RunConfig {
     batchSize: flags['batch-size'] as number,
     lr: flags['lr'] as number,
     optimizer: flags['optimizer'] as string,
-    augment: flags['augment'] as number,
+    augment: String(flags['augment']),
     seed: flags['seed'] as number,
     limit: (flags['limit'] as number | undefined) ?? null,
+    dataOptions: { ...(flags['size'] !== undefined ? { size: parseSize('train', flags['size'] as string) } : {}), valSplit: flags['val-split'] as number },
   };
 }
 
@@ -92,6 +98,42 @@ export function findResumePoint(dir: string): ResumePoint {
 
 const show = (v: unknown): string => (v === null ? 'none' : String(v));
 
+/** A flag whose value differs from the resumed run's. */
+function conflict(flag: string, given: string | number | null, saved: string | number | null): ValueError {
+  return new ValueError({
+    op: OP,
+    arg: `--${flag}`,
+    expected: `${show(saved)} (the checkpoint's) or no --${flag}`,
+    got: show(given),
+    message: `${OP}: --${flag} ${show(given)} differs from the run being resumed (--${flag} ${show(saved)}); a resumed run keeps its settings: drop --${flag}, or start a new run without --resume`,
+  });
+}
+
+/**
+ * The resumed run's model: the architecture recorded in the checkpoint (an imported ONNX graph is
+ * re-imported). A `--model` that resolves to another architecture is refused.
+ */
+export function resumedModel(point: ResumePoint, flags: FlagValues, given: ReadonlySet<string>, data: LoadedData): { name: string; architecture: string | null } {
+  const run = point.checkpoint.run;
+  if (run.model.startsWith('onnx:')) return { name: run.model, architecture: null };
+  const architecture = recordedArchitecture(run);
+  if (given.has('model')) {
+    const wanted = resolveModel('train', flags['model'] as string, data).architecture;
+    if (wanted !== architecture) throw conflict('model', flags['model'] as string, run.model === 'custom' ? architecture : run.model);
+  }
+  return { name: run.model, architecture };
+}
+
+/** The resumed run's normalisation: the checkpoint's; a `--normalize` giving other values is refused. */
+export function resumedNormalize(point: ResumePoint, flags: FlagValues, given: ReadonlySet<string>, data: LoadedData): Normalization | null {
+  const saved = point.checkpoint.run.normalize ?? null;
+  if (given.has('normalize')) {
+    const wanted = parseNormalize('train', flags['normalize'] as string, data.train, data.inputShape[0] ?? 1);
+    if (JSON.stringify(wanted) !== JSON.stringify(saved)) throw conflict('normalize', flags['normalize'] as string, saved === null ? 'none' : `mean ${saved.mean.join(',')} std ${saved.std.join(',')}`);
+  }
+  return saved;
+}
+
 /**
  * The resumed run's settings: the checkpoint's, with `--epochs` taken from the command line when
  * given. Any other flag given with a different value than the checkpoint's is refused.
@@ -100,21 +142,21 @@ export function resumedConfig(point: ResumePoint, flags: FlagValues, given: Read
   const run = point.checkpoint.run;
   const config = configFromFlags(flags);
   for (const [key, flag, field] of FIELDS) {
-    const saved = run[field];
+    // a number of pixels is what older checkpoints recorded for --augment
+    const saved = key === 'augment' && typeof run[field] === 'number' ? String(run[field]) : run[field];
     if (saved === undefined) {
       notes.push(`the checkpoint does not record --${flag}; using ${show(config[key])}`);
       continue;
     }
-    if (given.has(flag) && config[key] !== saved) {
-      throw new ValueError({
-        op: OP,
-        arg: `--${flag}`,
-        expected: `${show(saved)} (the checkpoint's) or no --${flag}`,
-        got: show(config[key]),
-        message: `${OP}: --${flag} ${show(config[key])} differs from the run being resumed (--${flag} ${show(saved)}); a resumed run keeps its settings: drop --${flag}, or start a new run without --resume`,
-      });
-    }
+    if (given.has(flag) && config[key] !== saved) throw conflict(flag, config[key] as string | number | null, saved as string | number | null);
     (config as unknown as Record<string, unknown>)[key] = saved;
+  }
+  if (run.dataOptions !== undefined) {
+    const saved = { ...(run.dataOptions.size ? { size: run.dataOptions.size } : {}), valSplit: run.dataOptions.valSplit ?? config.dataOptions.valSplit };
+    for (const [flag, a, b] of [['size', config.dataOptions.size?.join('x'), saved.size?.join('x')], ['val-split', config.dataOptions.valSplit, saved.valSplit]] as const) {
+      if (given.has(flag) && a !== b) throw conflict(flag, a ?? null, b ?? null);
+    }
+    config.dataOptions = saved;
   }
   const planned = run.epochs ?? config.epochs;
   if (!given.has('epochs')) config.epochs = planned;

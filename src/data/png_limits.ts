@@ -9,11 +9,11 @@ import { Unzlib } from 'fflate';
 import { FormatError, ValueError, fmtValue } from '../errors.js';
 
 /**
- * The largest image `decodeImage`/`readImage` decode by default: 16,777,216 pixels (4096 × 4096).
- * Decoding costs about 40 bytes per pixel (samples, three float64 colour planes, grey level), so
- * this caps one decode near 670 MB. Pass `maxPixels` to raise or lower it.
+ * The largest image (width × height) the image readers decode by default: 40 megapixels (e.g.
+ * 8000 × 5000). Decoding costs about 40 bytes per pixel (samples, three float64 colour planes,
+ * grey level), so this caps one decode near 1.6 GB. Pass `maxPixels` to raise or lower it.
  */
-export const MAX_IMAGE_PIXELS = 4096 * 4096;
+export const MAX_IMAGE_PIXELS = 40_000_000;
 
 /** Largest embedded colour profile (iCCP) accepted; real profiles are well under 1 MB. */
 const MAX_PROFILE_BYTES = 16 << 20;

@@ -27,6 +27,8 @@ export {
   AdaptiveAvgPool2d,
 } from './layers.js';
 export type { LinearOptions, MaxPoolLayerOptions, AvgPoolLayerOptions } from './layers.js';
+export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d } from './layers3d.js';
+export { Residual } from './residual.js';
 export { Dropout2d } from './dropout.js';
 export { Embedding } from './embedding.js';
 export type { EmbeddingLayerOptions } from './embedding.js';

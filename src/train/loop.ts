@@ -4,7 +4,6 @@
  */
 import type { Tensor } from '../tensor.js';
 import { valuesOf } from '../tensor.js';
-import { tensor } from '../creation.js';
 import { noGrad } from '../autograd/tape.js';
 import { crossEntropy } from '../ops/loss.js';
 import { argmax } from '../ops/reduce.js';
@@ -12,6 +11,8 @@ import type { Module } from '../nn/module.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
 import type { Batch } from '../data/loader.js';
 import type { Generator } from '../random.js';
+import type { Transform } from '../data/dataset.js';
+import { shiftImages } from '../data/augment.js';
 import type { TrainingDiagnostics } from './diagnostics.js';
 
 export interface StepReport {
@@ -41,10 +42,14 @@ export interface EpochResult {
   position: EpochPosition;
   /** Set when a non-finite loss stopped the epoch. */
   nonFinite?: { batch: number; loss: number; input: Tensor };
+  /** Set when `signal` or `shouldStop` ended the epoch before its last batch. */
+  stopped?: boolean;
 }
 
 export interface TrainEpochOptions {
-  /** Random translation of each image by up to this many pixels (0 = none). */
+  /** Applied to each batch's inputs [B, C, H, W] before the forward pass (see data.randomCrop, compose). */
+  augment?: Transform;
+  /** Random translation of each image by up to this many pixels (0 = none), drawn from `generator`. */
   augmentShift?: number;
   generator?: Generator;
   onStep?: (r: StepReport) => void;
@@ -52,6 +57,8 @@ export interface TrainEpochOptions {
   diagnostics?: TrainingDiagnostics;
   /** Returns true to stop after the current batch (e.g. on Ctrl-C). */
   shouldStop?: () => boolean;
+  /** Aborting it stops after the current batch (the model stays consistent: a step is never cut). */
+  signal?: AbortSignal;
   /**
    * Continue an epoch that stopped at this position: `batches` must then yield the batches after
    * it (see `DataLoader.iterFrom`), and the reported means include the batches before it.
@@ -68,27 +75,9 @@ function countCorrect(logits: Tensor, target: Tensor): number {
   return c;
 }
 
-/**
- * Shifts each image of a [B, C, H, W] batch by a random (dy, dx) in [-s, s], filling with zeros:
- * the cheapest augmentation that still helps a small digit set generalise.
- */
+/** Shifts each image of a [B, C, H, W] batch by a random (dy, dx) in [-s, s] (see data.randomShift). */
 export function randomShift(x: Tensor, s: number, g: Generator): Tensor {
-  const [B = 0, C = 0, H = 0, W = 0] = x.shape;
-  const out = new Float32Array(x.numel);
-  const src = valuesOf(x);
-  for (let b = 0; b < B; b++) {
-    const dy = g.int(-s, s + 1);
-    const dx = g.int(-s, s + 1);
-    for (let c = 0; c < C; c++) {
-      const base = (b * C + c) * H * W;
-      for (let i = Math.max(0, dy); i < Math.min(H, H + dy); i++) {
-        const row = base + i * W;
-        const srow = base + (i - dy) * W;
-        for (let j = Math.max(0, dx); j < Math.min(W, W + dx); j++) out[row + j] = src[srow + j - dx]!;
-      }
-    }
-  }
-  return tensor(out, { shape: x.shape, dtype: x.dtype });
+  return shiftImages(x, s, g);
 }
 
 /** Lets the host's event loop run (signals, worker messages) between steps; works in Node and browsers. */
@@ -102,8 +91,14 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
   model.train();
   let { batch: b, lossSum, correct, seen } = options.start ?? { batch: 0, lossSum: 0, correct: 0, seen: 0 };
   const pos = (): EpochPosition => ({ batch: b, lossSum, correct, seen });
+  let stopped = false;
   for (const batch of batches) {
-    const input = options.augmentShift && options.generator ? randomShift(batch.input, options.augmentShift, options.generator) : batch.input;
+    if (options.signal?.aborted) {
+      stopped = true;
+      break;
+    }
+    let input = options.augmentShift && options.generator ? randomShift(batch.input, options.augmentShift, options.generator) : batch.input;
+    if (options.augment) input = options.augment(input);
     optimizer.zeroGrad();
     const logits = model.forward(input) as Tensor;
     const loss = crossEntropy(logits, batch.target);
@@ -119,25 +114,45 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     seen += n;
     options.onStep?.({ batch: b, batches: batches.length, loss: lossSum / seen, accuracy: correct / seen, seen });
     await breathe();
-    if (options.shouldStop?.()) break;
+    if (options.shouldStop?.() || options.signal?.aborted) {
+      stopped = b < batches.length;
+      break;
+    }
   }
-  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, position: pos() };
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, position: pos(), ...(stopped ? { stopped } : {}) };
 }
 
-/** Mean loss and accuracy of `model` (in eval mode, without recording gradients). */
-export function evaluate(model: Module, batches: Iterable<Batch>): { loss: number; accuracy: number; examples: number } {
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  examples: number;
+  /** confusion[t][p]: examples of true class t predicted as p (classes = the logits' width). */
+  confusion: number[][];
+}
+
+/** Mean loss, accuracy and confusion matrix of `model` (in eval mode, without recording gradients). */
+export function evaluate(model: Module, batches: Iterable<Batch>): EvalResult {
   model.eval();
   return noGrad(() => {
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
+    let confusion: number[][] = [];
     for (const batch of batches) {
       const logits = model.forward(batch.input) as Tensor;
       const n = batch.target.numel;
+      const k = logits.shape[1] ?? 1;
+      if (confusion.length === 0) confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
       lossSum += crossEntropy(logits, batch.target, { reduction: 'sum' }).item();
-      correct += countCorrect(logits, batch.target);
+      const pred = valuesOf(argmax(logits, 1));
+      const t = valuesOf(batch.target);
+      for (let i = 0; i < n; i++) {
+        const row = confusion[t[i]!];
+        if (row !== undefined && pred[i]! < k) row[pred[i]!]!++;
+        if (pred[i] === t[i]) correct++;
+      }
       seen += n;
     }
-    return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
+    return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, confusion };
   });
 }
