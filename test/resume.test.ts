@@ -177,6 +177,21 @@ describe('resume edge cases (mnist-net: dropout draws from the global generator)
     assert.deepEqual(weights(out), weights(ref));
   });
 
+  it('with crop and flip augmentation and normalisation, an interrupted run resumes identically', () => {
+    const extra = ['--augment', 'crop:2,flip', '--normalize', 'auto'];
+    const ref2 = join(root, 'edge-aug-ref');
+    assert.equal(train(ref2, model, extra).status, 0);
+    const out = join(root, 'edge-aug');
+    assert.equal(train(out, model, extra, 'sigint@batch:7').status, 130);
+    const b = train(out, model, ['--resume']);
+    assert.equal(b.status, 0, b.stderr);
+    assert.deepEqual(metrics(out), metrics(ref2));
+    assert.deepEqual(weights(out), weights(ref2));
+    const c = train(out, model, ['--resume', '--epochs', '3', '--augment', 'flip']);
+    assert.equal(c.status, 2);
+    assert.match(c.stderr, /--augment flip differs from the run being resumed \(--augment crop:2,flip\)/);
+  });
+
   it('a kill while saving the final model: --resume writes it from the last checkpoint', () => {
     const out = join(root, 'edge-final');
     assert.equal(train(out, model, [], 'sigkill@save:model.safetensors:1:before').signal, 'SIGKILL');
