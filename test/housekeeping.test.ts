@@ -48,7 +48,7 @@ it('the build cleans only what it regenerates: the built playground and test scr
 
 it('the documentation names no path or document outside the repository, and its links resolve', () => {
   const docs = ['README.md', 'playground/README.md', 'bench/README.md', 'docs/HACKING.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`)];
-  const code = ['bench/lib/workloads.mjs', 'bench/lib/peers/tfjs.mjs'];
+  const code = ['bench/lib/workloads.mjs', 'bench/lib/peers/tfjs.mjs', 'bench/lib/peak.mjs'];
   for (const f of [...new Set([...docs, ...code])]) {
     if (!f.endsWith('.md') && !f.endsWith('.mjs')) continue;
     const text = readFileSync(join(root, f), 'utf8');
