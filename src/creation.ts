@@ -3,11 +3,12 @@ import type { DType, Data } from './dtype.js';
 import { alloc, castData, dtypeOf, isDType } from './dtype.js';
 import { ShapeError, ValueError, fmtShape, fmtValue } from './errors.js';
 import type { Shape } from './shape.js';
-import { numel } from './shape.js';
+import { checkNumel, numel } from './shape.js';
 import type { NestedArray } from './tensor.js';
 import { Tensor, isTensor, valuesOf } from './tensor.js';
 import type { Generator } from './random.js';
 import { defaultGenerator } from './random.js';
+import { checkFillValue } from './ops/scalar.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -38,6 +39,7 @@ export function checkShape(op: string, shape: unknown, arg = 'shape'): number[] 
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
     throw new ValueError({ op, arg, expected: 'an array of non-negative integers', got: fmtValue(shape) });
   }
+  checkNumel(op, shape as number[]);
   return shape as number[];
 }
 
@@ -101,6 +103,7 @@ export function full(shape: Shape, value: number, options: TensorOptions = {}): 
 function filled(op: string, shape: Shape, value: number, options: TensorOptions): Tensor {
   const s = checkShape(op, shape);
   const dtype = checkDtype(op, options.dtype) ?? 'float32';
+  checkFillValue(op, 'value', value, dtype);
   const d = alloc(dtype, numel(s));
   d.fill(value);
   return finish(new Tensor(d, s), options);
@@ -135,6 +138,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   }
   if (step === 0) throw new ValueError({ op, arg: 'step', expected: 'a non-zero number', got: '0' });
   const n = Math.max(0, Math.ceil((end - start) / step));
+  checkNumel(op, [n]);
   const allInt = Number.isInteger(start) && Number.isInteger(step);
   const dtype = checkDtype(op, options.dtype) ?? (allInt ? 'int32' : 'float32');
   const d = alloc(dtype, n);
@@ -145,6 +149,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError({ op: 'linspace', arg: 'steps', expected: 'a non-negative integer', got: fmtValue(steps) });
+  checkNumel('linspace', [steps]);
   const dtype = checkDtype('linspace', options.dtype) ?? 'float32';
   const d = alloc(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;

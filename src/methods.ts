@@ -25,9 +25,10 @@ declare module './tensor.js' {
     /**
      * Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires grad.
      * `gradient` defaults to 1 for a one-element tensor. With `createGraph` the gradients themselves
-     * are recorded, so they can be differentiated again.
+     * are recorded, so they can be differentiated again. The graph is released afterwards unless
+     * `retainGraph` (default: createGraph): a second backward through it is a GradError, as in torch.
      */
-    backward(gradient?: Tensor, options?: { createGraph?: boolean }): void;
+    backward(gradient?: Tensor, options?: { createGraph?: boolean; retainGraph?: boolean }): void;
     /** In place: self ← src (broadcast, converted to self's dtype). */
     copy_(src: Tensor): this;
     fill_(value: number): this;
@@ -86,7 +87,7 @@ declare module './tensor.js' {
 }
 
 const P = Tensor.prototype;
-P.backward = function (gradient, options = {}) { runBackward(this, gradient, options.createGraph ?? false, tapeOps); };
+P.backward = function (gradient, options = {}) { runBackward(this, gradient, options.createGraph ?? false, tapeOps, options.retainGraph); };
 P.copy_ = function (src) { copy_(this, src); return this; };
 P.fill_ = function (v) { fill_(this, v); return this; };
 P.zero_ = function () { zero_(this); return this; };
@@ -139,3 +140,111 @@ P.to = function (d) { return to(this, d); };
 P.float = function () { return to(this, 'float32'); };
 P.double = function () { return to(this, 'float64'); };
 P.int = function () { return to(this, 'int32'); };
+
+// ---- more PyTorch tensor methods (issue 14): element-wise maths, reductions, indexing -------
+import type { ClampOptions, TensorLike as Operand } from './ops/elementwise.js';
+import { ceil, clamp, cos, expm1, floor, log1p, maximum, minimum, reciprocal, round, rsqrt, sign, sin } from './ops/elementwise.js';
+import type { VarOptions } from './ops/reduce.js';
+import { cumsum, logsumexp, max, min, norm, prod, std, var as variance } from './ops/reduce.js';
+import { chunk, gather, indexSelect, repeat, roll, split, t as transpose2d, tile } from './ops/movement.js';
+import { bmm, dot, mm, mv } from './ops/matmul.js';
+import { gelu, leakyRelu, silu, softplus } from './ops/activation.js';
+import { indexLeading, select } from './ops/select.js';
+
+declare module './tensor.js' {
+  interface Tensor {
+    reciprocal(): Tensor;
+    rsqrt(): Tensor;
+    sign(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    clamp(options: ClampOptions): Tensor;
+    clamp(min: Operand | null, max?: Operand | null): Tensor;
+    /** Alias of clamp (torch's clip). */
+    clip(min: Operand | null, max?: Operand | null): Tensor;
+    maximum(other: Operand): Tensor;
+    minimum(other: Operand): Tensor;
+    /** The largest element (0-d); `max(dim)` gives [values, indices]; `max(other)` is maximum. */
+    max(): Tensor;
+    max(dim: number, options?: ReduceOptions): [Tensor, Tensor];
+    max(other: Tensor): Tensor;
+    min(): Tensor;
+    min(dim: number, options?: ReduceOptions): [Tensor, Tensor];
+    min(other: Tensor): Tensor;
+    prod(dim?: Dims, options?: ReduceOptions): Tensor;
+    var(dim?: Dims, options?: VarOptions): Tensor;
+    std(dim?: Dims, options?: VarOptions): Tensor;
+    logsumexp(dim: number | readonly number[], options?: ReduceOptions): Tensor;
+    cumsum(dim: number): Tensor;
+    norm(p?: number | 'fro', dim?: Dims, options?: ReduceOptions): Tensor;
+    /** The slice at `index` of dimension `dim`, which is removed (torch.select). */
+    select(dim: number, index: number): Tensor;
+    /** `x.index(i, j)` is PyTorch's `x[i, j]` (integer indices into the leading dimensions). */
+    index(...indices: number[]): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    repeat(repeats: readonly number[]): Tensor;
+    tile(dims: readonly number[]): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    t(): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    mv(other: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    leakyRelu(negativeSlope?: number): Tensor;
+    gelu(): Tensor;
+    silu(): Tensor;
+    softplus(): Tensor;
+    /** Nested arrays of numbers, a number for a 0-d tensor (torch's tolist). */
+    tolist(): NestedArray;
+  }
+}
+
+P.reciprocal = function () { return reciprocal(this); };
+P.rsqrt = function () { return rsqrt(this); };
+P.sign = function () { return sign(this); };
+P.sin = function () { return sin(this); };
+P.cos = function () { return cos(this); };
+P.log1p = function () { return log1p(this); };
+P.expm1 = function () { return expm1(this); };
+P.floor = function () { return floor(this); };
+P.ceil = function () { return ceil(this); };
+P.round = function () { return round(this); };
+P.clamp = function (this: Tensor, a?: ClampOptions | Operand | null, b?: Operand | null) { return (clamp as (x: Tensor, a?: unknown, b?: unknown) => Tensor)(this, a, b); } as Tensor['clamp'];
+P.clip = function (a, b) { return clamp(this, a, b); };
+P.maximum = function (o) { return maximum(this, o); };
+P.minimum = function (o) { return minimum(this, o); };
+P.max = function (this: Tensor, a?: number | Tensor, o?: ReduceOptions) { return (max as (x: Tensor, a?: unknown, o?: unknown) => unknown)(this, a, o); } as Tensor['max'];
+P.min = function (this: Tensor, a?: number | Tensor, o?: ReduceOptions) { return (min as (x: Tensor, a?: unknown, o?: unknown) => unknown)(this, a, o); } as Tensor['min'];
+P.prod = function (d, o) { return prod(this, d, o); };
+P.var = function (d, o) { return variance(this, d, o); };
+P.std = function (d, o) { return std(this, d, o); };
+P.logsumexp = function (d, o) { return logsumexp(this, d, o); };
+P.cumsum = function (d) { return cumsum(this, d); };
+P.norm = function (p, d, o) { return norm(this, p, d, o); };
+P.select = function (d, i) { return select(this, d, i); };
+P.index = function (...i) { return indexLeading(this, i); };
+P.indexSelect = function (d, i) { return indexSelect(this, d, i); };
+P.gather = function (d, i) { return gather(this, d, i); };
+P.repeat = function (r) { return repeat(this, r); };
+P.tile = function (d) { return tile(this, d); };
+P.roll = function (s, d) { return roll(this, s, d); };
+P.split = function (s, d) { return split(this, s, d); };
+P.chunk = function (c, d) { return chunk(this, c, d); };
+P.t = function () { return transpose2d(this); };
+P.mm = function (o) { return mm(this, o); };
+P.bmm = function (o) { return bmm(this, o); };
+P.mv = function (o) { return mv(this, o); };
+P.dot = function (o) { return dot(this, o); };
+P.leakyRelu = function (s) { return leakyRelu(this, s); };
+P.gelu = function () { return gelu(this); };
+P.silu = function () { return silu(this); };
+P.softplus = function () { return softplus(this); };
+P.tolist = function () { return this.toArray(); };

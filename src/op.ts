@@ -8,6 +8,7 @@
 import type { DType, Data } from './dtype.js';
 import { DTypeError, GradError, ShapeError, ValueError, fmtValue } from './errors.js';
 import type { Shape } from './shape.js';
+import { checkOutputSizes } from './shape.js';
 import { Tensor, isTensor } from './tensor.js';
 import type { Node } from './autograd/tape.js';
 import { isGradEnabled } from './autograd/tape.js';
@@ -98,6 +99,7 @@ export function notifyOp(e: OpEvent): void {
 /** Runs an op: validate, allocate, dispatch to the current backend's kernel, record for autograd. */
 export function apply<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor[] {
   const info = op.info(inputs, attrs);
+  checkOutputSizes(op.name, info, attrs);
   if (op.inplace) checkInPlace(op, inputs);
   const storages = runKernel(op, info, inputs);
   const tensors = op.inplace ? op.inplace.map((i) => inputs[i]!) : storages.map((s, i) => new Tensor(s, info.outShapes[i]!));

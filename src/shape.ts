@@ -12,6 +12,41 @@ export function numel(shape: Shape): number {
   return n;
 }
 
+/**
+ * The most elements one tensor may hold: 2^28 = 268,435,456 (1 GiB of float32, 2 GiB of float64).
+ * Every allocation is checked against it before any memory is taken (see `checkNumel`): a huge
+ * shape, from a typo or from a padding of 40000, is a ShapeError rather than a raw RangeError
+ * or gigabytes silently allocated. WebAssembly memory (4 GiB at most) could not hold much more.
+ */
+export const MAX_NUMEL = 2 ** 28;
+
+/** Throws a ShapeError naming `op` when a tensor of `shape` would hold more than MAX_NUMEL elements. */
+export function checkNumel(op: string, shape: Shape): number {
+  const n = numel(shape);
+  if (n > MAX_NUMEL) {
+    const count = n.toLocaleString('en-US');
+    throw new ShapeError({
+      op,
+      arg: 'shape',
+      expected: `at most ${MAX_NUMEL.toLocaleString('en-US')} elements per tensor`,
+      got: `${fmtShape(shape)} (${count} elements)`,
+      message: `${op}: a tensor of shape ${fmtShape(shape)} would hold ${count} elements, more than the limit of ${MAX_NUMEL.toLocaleString('en-US')} per tensor (MAX_NUMEL)`,
+    });
+  }
+  return n;
+}
+
+/**
+ * `checkNumel` for every output of an op, before it is allocated (called by `apply`). Errors name
+ * the public function when the plan or the attributes record it (`conv2d` rather than the shared
+ * op `conv`).
+ */
+export function checkOutputSizes(opName: string, info: { readonly outShapes: readonly Shape[]; readonly op?: unknown }, attrs?: unknown): void {
+  const named = (v: unknown): string | null => (typeof v === 'object' && v !== null && typeof (v as { op?: unknown }).op === 'string' ? (v as { op: string }).op : null);
+  const op = named(info) ?? named((info as { attrs?: unknown }).attrs) ?? named(attrs) ?? opName;
+  for (const s of info.outShapes) checkNumel(op, s);
+}
+
 /** Row-major (C-contiguous) strides in elements. */
 export function stridesOf(shape: Shape): number[] {
   const s = new Array<number>(shape.length);

@@ -69,12 +69,13 @@ describe('convkit CLI', () => {
   it('resumes from the checkpoint and continues the epoch count', () => {
     const r = run('train', '--limit', '2000', '--epochs', '4', '--out', out, '--seed', '1', '--resume');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /resuming digits .* after epoch 3/);
+    assert.match(r.stdout, /resuming digits from .*checkpoint\.safetensors at the end of epoch 3/);
+    assert.match(r.stdout, /note: the cosine schedule is re-planned over 4 epochs \(was 3\): epoch 4 runs at lr 0\.000292893/);
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     assert.equal(lines.length, 4);
   });
 
-  it('Ctrl-C saves a checkpoint and exits cleanly', async () => {
+  it('Ctrl-C saves the position inside the epoch and exits cleanly', async () => {
     const out2 = join(dir, 'interrupted');
     const child = spawn(process.execPath, [BIN, 'train', '--out', out2, '--epochs', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -89,7 +90,9 @@ describe('convkit CLI', () => {
     });
     assert.equal(code, 130, stdout + stderr);
     assert.match(stderr, /interrupted/);
-    assert.ok(existsSync(join(out2, 'checkpoint.safetensors')));
+    assert.ok(existsSync(join(out2, 'interrupted.safetensors')));
+    assert.ok(!existsSync(join(out2, 'checkpoint.safetensors')));
+    assert.match(stdout, /saved .*interrupted\.safetensors \(epoch 1, after batch \d+ of 250\); --resume continues from there/);
   });
 
   it('rejects bad flags and commands with exit code 2 and a clear message', () => {
@@ -98,7 +101,7 @@ describe('convkit CLI', () => {
     assert.match(a.stderr, /error: convkit train: unknown flag --epochz \(did you mean --epochs\?\)/);
     const b = run('train', '--batch-size', 'many');
     assert.equal(b.status, 2);
-    assert.match(b.stderr, /--batch-size expects an integer, got "many"/);
+    assert.match(b.stderr, /--batch-size expects an integer ≥ 1, got "many"/);
     const c = run('frobnicate');
     assert.equal(c.status, 2);
     assert.match(c.stderr, /unknown command "frobnicate"/);
@@ -135,7 +138,7 @@ describe('convkit CLI', () => {
     assert.deepEqual(metrics(join(dir, 't1')), metrics(join(dir, 't2')));
     const bad = run('train', '--limit', '32', '--epochs', '1', '--threads', '0', '--out', join(dir, 't0'));
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /setNumThreads/);
+    assert.match(bad.stderr, /--threads expects an integer ≥ 1, got "0"/);
   });
 
   it('--diagnostics reports gradient norms and dead units; a non-finite loss stops with the layer', () => {

@@ -69,7 +69,7 @@ describe('convkit CLI with ONNX', () => {
   it('train --init model.onnx fine-tunes the imported graph and writes DIR/model.onnx', () => {
     const r = run('train', '--init', onnx, '--limit', '600', '--epochs', '1', '--out', join(dir, 'tuned'), '--seed', '4');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /training onnx:.*digits\.onnx on digits/);
+    assert.match(r.stdout, /training model onnx:.*digits\.onnx on data digits/);
     assert.ok(existsSync(join(dir, 'tuned', 'model.onnx')));
     const a = run('eval', join(dir, 'tuned', 'model.onnx'));
     const b = run('eval', join(dir, 'tuned', 'model.safetensors'));

@@ -182,9 +182,9 @@ describe('digitsSplit', () => {
     const { train, test } = digitsSplit(synth(counts), { testPerClass: 2 });
     assert.equal(test.length, 20);
     assert.equal(train.length, counts.reduce((a, b) => a + b) - 20);
-    assert.deepEqual([...test.targets], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual([...test.targets.data], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // train: first round has every class, then only classes 1 (4 images) and 9 (5 images) go on
-    assert.deepEqual([...train.targets], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 9, 9]);
+    assert.deepEqual([...train.targets.data], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 9, 9]);
     const pixel = (ds: TensorDataset, i: number) => ds.get(i).input.data[0]! * 255;
     assert.equal(Math.round(pixel(test, 0)), 1, 'class 0 test starts at image 3 - 2 = 1');
     assert.equal(Math.round(pixel(test, 19)), 94, 'class 9 test ends with image 4');
@@ -196,7 +196,7 @@ describe('digitsSplit', () => {
 
   it('trainPerClass gives an exactly balanced training set', () => {
     const { train } = digitsSplit(synth([3, 4, 3, 3, 3, 3, 3, 3, 3, 5]), { testPerClass: 2, trainPerClass: 1 });
-    assert.deepEqual([...train.targets], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual([...train.targets.data], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.equal(Math.round(train.get(9).input.data[0]! * 255), 90, 'the first image of class 9');
   });
 

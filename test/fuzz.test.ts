@@ -7,7 +7,8 @@
  * TypeError/RangeError from inside a kernel, and not a silent result.
  *
  * Mutations are makers in test/fuzz_specs_*.ts, cycled round-robin per op (so every maker runs)
- * with random values inside each maker. Inputs stay tiny so no call can hang.
+ * with random values inside each maker. Inputs stay tiny so no call can hang; the work a rejection
+ * does is bounded by counting ops (no timing).
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,8 +24,16 @@ import { tensorSpecsAll } from './fuzz_specs_tensor.js';
 const SEED = 20261123;
 /** Mutated calls per op (at least one per maker). */
 const CALLS_PER_OP = 60;
-/** A single tiny call slower than this is reported (a hang would show up as a timeout instead). */
-const SLOW_MS = 250;
+/**
+ * The work a rejected call may do before it throws, counted (not timed): ops executed and the
+ * elements they produced. Validation happens in shape rules, so most rejections run no op at
+ * all; a composite function may run a few small ops before the op that refuses.
+ */
+const MAX_OPS = 8;
+const MAX_ELEMENTS = 4096;
+
+/** The most work any rejection did (reported after the run). */
+const maxSeen = { ops: 0, elements: 0 };
 
 const specs: Spec[] = [...convSpecsAll(), ...nnSpecsAll(), ...tensorSpecsAll()];
 const counts = new Map<string, number>();
@@ -39,12 +48,16 @@ function describeResult(v: unknown): string {
 
 /** Runs one mutant; returns null if it was rejected properly, else what went wrong. */
 export function checkRejected(op: string, mut: Mutant): string | null {
-  const t0 = performance.now();
   let result: unknown;
+  let ops = 0;
+  let elements = 0;
+  const count = (e: ck.OpEvent): void => {
+    ops++;
+    for (const t of e.outputs) elements += t.numel;
+  };
   try {
-    result = mut.call();
+    result = ck.observeOps(count, () => mut.call());
   } catch (e) {
-    const ms = performance.now() - t0;
     if (!(e instanceof ConvkitError)) {
       const name = e instanceof Error ? e.name : typeof e;
       const msg = e instanceof Error ? e.message : String(e);
@@ -55,7 +68,9 @@ export function checkRejected(op: string, mut: Mutant): string | null {
       if (typeof e[f] !== 'string' || e[f].length === 0) return `${e.name} with empty field ${f}: ${e.message}`;
     }
     if (!e.message.includes(op)) return `${e.name} message does not name ${op}: ${e.message}`;
-    if (ms > SLOW_MS) return `slow rejection (${ms.toFixed(0)} ms)`;
+    if (ops > MAX_OPS || elements > MAX_ELEMENTS) return `rejected only after ${ops} ops producing ${elements} elements (bounds: ${MAX_OPS} ops, ${MAX_ELEMENTS} elements)`;
+    maxSeen.ops = Math.max(maxSeen.ops, ops);
+    maxSeen.elements = Math.max(maxSeen.elements, elements);
     return null;
   }
   return `silent result: ${describeResult(result)}`;
@@ -110,5 +125,5 @@ describe('fuzz: regressions found by the fuzzer', () => {
 
 after(() => {
   const rows = [...counts].sort((a, b) => a[0].localeCompare(b[0])).map(([op, c]) => `${op} ${c}`);
-  console.log(`fuzz: ${total} invalid calls over ${counts.size} ops and every backend (seed ${SEED})\n${rows.join(', ')}`);
+  console.log(`fuzz: ${total} invalid calls over ${counts.size} ops and every backend (seed ${SEED}); the most work before a rejection: ${maxSeen.ops} ops, ${maxSeen.elements} elements\n${rows.join(', ')}`);
 });

@@ -102,7 +102,7 @@ describe('CIFAR-10 binary batches', () => {
   it('parses records into [3, 32, 32] images in [0, 1] with their labels', () => {
     const ds = parseCifar10([cifarBytes([3, 9]), cifarBytes([0])]);
     assert.equal(ds.length, 3);
-    assert.deepEqual([...ds.targets], [3, 9, 0]);
+    assert.deepEqual([...ds.targets.data], [3, 9, 0]);
     const s = ds.get(1);
     assert.deepEqual(s.input.shape, [3, 32, 32]);
     // channel 1 (green), row 2, column 5 is byte 1024 + 2*32 + 5 of record 1

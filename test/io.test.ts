@@ -26,9 +26,9 @@ describe('loadDigits', () => {
     assert.equal(train.length, 8000);
     assert.equal(test.length, 2000);
     const perClass = (t: Int32Array) => Array.from({ length: 10 }, (_, c) => t.filter((y) => y === c).length);
-    assert.deepEqual(perClass(test.targets), Array(10).fill(200));
-    assert.deepEqual(perClass(train.targets), counts.map((n) => n - 200));
-    assert.deepEqual([...test.targets.subarray(0, 12)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1], 'classes interleaved');
+    assert.deepEqual(perClass(test.targets.data as Int32Array), Array(10).fill(200));
+    assert.deepEqual(perClass(train.targets.data as Int32Array), counts.map((n) => n - 200));
+    assert.deepEqual([...test.targets.data.subarray(0, 12)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1], 'classes interleaved');
   });
 
   it('gives float32 [1, 28, 28] images in [0, 1] equal to the package data', () => {
@@ -51,10 +51,10 @@ describe('loadDigits', () => {
   it('is the same split every time; trainPerClass balances the training set', () => {
     const again = loadDigits();
     assert.deepEqual(again.test.inputs.data, test.inputs.data);
-    assert.deepEqual(again.train.targets, train.targets);
+    assert.deepEqual(again.train.targets.data, train.targets.data);
     const balanced = loadDigits({ trainPerClass: 663 });
     assert.equal(balanced.train.length, 6630);
-    assert.deepEqual(balanced.test.targets, test.targets);
+    assert.deepEqual(balanced.test.targets.data, test.targets.data);
     assertThrowsTyped(() => loadDigits({ trainPerClass: 664 }), ValueError, 'digitsSplit: rawPerClass[5] must be at least 864 images of class 5, got 863 images');
   });
 });
@@ -154,10 +154,10 @@ describe('IDX files', () => {
     assert.equal(test.length, 2);
     assert.deepEqual([...train.inputs.shape], [3, 1, 2, 2]);
     assert.equal(train.inputs.dtype, 'float32');
-    assert.deepEqual([...train.targets], [5, 0, 9]);
+    assert.deepEqual([...train.targets.data], [5, 0, 9]);
     assert.deepEqual([...train.get(1).input.data], [4, 5, 6, 7].map((v) => Math.fround(v / 255)));
     assert.deepEqual([...test.get(0).input.data], [250, 251, 252, 253].map((v) => Math.fround(v / 255)));
-    assert.deepEqual([...test.targets], [1, 2]);
+    assert.deepEqual([...test.targets.data], [1, 2]);
     writeFileSync(join(d, 't10k-labels-idx1-ubyte.gz'), gzipSync(idx(0x08, [3], [1, 2, 3])));
     assertThrowsTyped(() => idxDataset(d), FormatError, `idxDataset: ${join(d, 't10k-images.idx3-ubyte')} holds 2 images but ${join(d, 't10k-labels-idx1-ubyte.gz')} holds 3 labels`);
     writeFileSync(join(d, 't10k-labels-idx1-ubyte.gz'), gzipSync(idx(0x08, [2], [1, 2])));
@@ -184,8 +184,8 @@ describe('fashionMnist', () => {
     assert.equal(test.length, 10000);
     assert.deepEqual([...train.inputs.shape], [60000, 1, 28, 28]);
     const count = (t: Int32Array) => Array.from({ length: 10 }, (_, c) => t.filter((y) => y === c).length);
-    assert.deepEqual(count(train.targets), Array(10).fill(6000));
-    assert.deepEqual(count(test.targets), Array(10).fill(1000));
+    assert.deepEqual(count(train.targets.data as Int32Array), Array(10).fill(6000));
+    assert.deepEqual(count(test.targets.data as Int32Array), Array(10).fill(1000));
     const x = test.inputs.data;
     assert.ok(x.every((v) => v >= 0 && v <= 1));
     assert.ok(x.some((v) => v === 1) && x.some((v) => v === 0));

@@ -37,6 +37,24 @@ interface Server {
   close(): Promise<void>;
 }
 
+/**
+ * Visible selects whose longest option would not fit (text measured in the select's font, plus
+ * 24 px for the arrow): their text would be clipped.
+ */
+const clippedSelects = (p: Page): Promise<string[]> =>
+  p.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    return [...document.querySelectorAll('select')]
+      .filter((s) => s.offsetParent !== null)
+      .filter((s) => {
+        const cs = getComputedStyle(s);
+        ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+        const text = Math.max(...[...s.options].map((o) => ctx.measureText(o.text).width));
+        return text + 24 > s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      })
+      .map((s) => s.id);
+  });
+
 /** floor((in + 2p − d(k−1) − 1)/s) + 1, written out here independently of convkit. */
 const outSize = (n: number, k: number, s: number, p: number, d: number): number => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 
@@ -94,6 +112,7 @@ describe('playground in headless Chromium', { skip, timeout: 180_000 }, () => {
     assert.match(await page.textContent('#model-summary') ?? '', /H_out = floor\(\(28 \+ 2\*0 - 1\*\(5-1\) - 1\)\/1 \+ 1\) = 24/);
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(s.errors, []);
+    assert.deepEqual(await clippedSelects(page), [], 'train selects clip their text');
   });
 
   it('has a keyboard-operable tablist', async () => {
@@ -110,6 +129,7 @@ describe('playground in headless Chromium', { skip, timeout: 180_000 }, () => {
 
   it('conv lab shows the right output size, and the backward identities hold', async () => {
     await tab('lab');
+    assert.deepEqual(await clippedSelects(page), [], 'conv lab selects clip their text');
     const set = async (v: Record<string, string>): Promise<string> => {
       for (const [k, val] of Object.entries(v)) {
         const sel = `#lab-form [name="${k}"]`;
@@ -268,6 +288,7 @@ describe('playground in headless Chromium', { skip, timeout: 180_000 }, () => {
     await p.waitForFunction(() => (globalThis as unknown as { __playground?: Snapshot }).__playground?.status === 'ready', null, { timeout: 60_000 });
     const overflow = async (): Promise<number> => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok((await overflow()) <= 1, `conv lab overflows by ${await overflow()} px`);
+    assert.deepEqual(await clippedSelects(p), [], 'conv lab selects clip their text');
     await shot('phone-conv-lab', p);
     await p.tap('#tab-draw');
     const box = await p.locator('#draw-canvas').boundingBox();
@@ -275,6 +296,14 @@ describe('playground in headless Chromium', { skip, timeout: 180_000 }, () => {
     await shot('phone-draw', p);
     await p.tap('#tab-train');
     assert.ok((await overflow()) <= 1, `train panel overflows by ${await overflow()} px`);
+    assert.deepEqual(await clippedSelects(p), [], 'train selects clip their text');
+    // the summary table is wider than a phone: it scrolls sideways, and the page says so
+    const sum = await p.evaluate(() => {
+      const e = document.querySelector('#model-summary')!;
+      const hint = document.querySelector('#summary-card .scroll-hint') as HTMLElement;
+      return { wider: e.scrollWidth > e.clientWidth, overflowX: getComputedStyle(e).overflowX, hint: hint.offsetParent !== null };
+    });
+    assert.deepEqual(sum, { wider: true, overflowX: 'scroll', hint: true });
     await shot('phone-train', p);
     await phone.close();
     assert.deepEqual(consoleErrors, []);

@@ -8,7 +8,7 @@
 // Threads: T worker_threads (peak_worker.mjs), each running its own instance; one call = every
 // worker running the loop once; GFLOP/s = all workers' FLOPs ÷ (last end − first start), on one
 // clock (performance.timeOrigin + now()). Each call's result (the accumulators' sum) is read back.
-// The limit the targets use is 2 × the 1-thread relaxed peak (ANCHORS.md: the 2-thread run of this
+// The limit the targets use is 2 × the 1-thread relaxed peak (the peer measurements of 2026-12-04: the 2-thread run of this
 // microbenchmark does not scale on every VM, while the kernels do).
 import { Worker } from 'node:worker_threads';
 import { PROTOCOL } from './timing.mjs';

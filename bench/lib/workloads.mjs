@@ -1,6 +1,6 @@
-// The workloads of the shared ANCHORS.md, plus R1 and E1 of issues 9 and 10. Every system builds
-// its tensors from the same deterministic pseudo-random data (see rand.mjs), so outputs can be
-// compared across systems.
+// The workloads of the project's peer measurements ("Peers and limits", 2026-11-22; bench/README.md
+// lists them), plus R1 and E1 of issues 9 and 10. Every system builds its tensors from the same
+// deterministic pseudo-random data (see rand.mjs), so outputs can be compared across systems.
 
 /** Convolution layers, NCHW float32; weights [Cout, Cin/groups, K, K]. */
 export const CONVS = {
@@ -34,7 +34,7 @@ export const MNIST = {
 /** Forward FLOPs per image of the MNIST net (convs + linears; activations/pooling not counted). */
 export const MNIST_FWD_FLOPS_PER_IMAGE = 2 * (32 * 26 * 26 * 1 * 9 + 64 * 24 * 24 * 32 * 9 + 9216 * 128 + 128 * 10);
 /**
- * FLOPs of one training step per image: the 4.584 GFLOP per batch-64 step of ANCHORS.md (≈ 3 ×
+ * FLOPs of one training step per image: the 4.584 GFLOP per batch-64 step of the peer measurements (≈ 3 ×
  * forward; kept as the published constant so images/s ↔ GFLOP/s match the earlier peer figures).
  */
 export const MNIST_TRAIN_FLOPS_PER_IMAGE = 4.584e9 / 64;

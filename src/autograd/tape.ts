@@ -173,8 +173,15 @@ function defaultSeed(op: string, t: Tensor, ops: TapeOps): Tensor {
   return ops.onesLike(t);
 }
 
-/** `tensor.backward()`: accumulates into `.grad` of every leaf that requires grad. */
-export function runBackward(root: Tensor, gradient: Tensor | undefined, createGraph: boolean, ops: TapeOps): void {
+/** Nodes a backward pass without retainGraph went through (torch frees their saved tensors). */
+const released = new WeakSet<Node>();
+
+/**
+ * `tensor.backward()`: accumulates into `.grad` of every leaf that requires grad. As in torch, the
+ * graph is released unless `retainGraph` (default: createGraph); a second backward through it is a
+ * GradError. (Torch raises only at nodes that saved tensors; here at any node of the graph.)
+ */
+export function runBackward(root: Tensor, gradient: Tensor | undefined, createGraph: boolean, ops: TapeOps, retainGraph = createGraph): void {
   if (!root.requiresGrad) {
     throw new GradError({
       op: 'backward',
@@ -193,8 +200,20 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, createGr
     });
   }
   const seed = gradient ?? defaultSeed('backward', root, ops);
+  const nodes = topoSort([root]);
+  const freed = nodes.find((n) => released.has(n));
+  if (freed) {
+    throw new GradError({
+      op: 'backward',
+      arg: 'retainGraph',
+      expected: 'retainGraph: true in the first backward through this graph',
+      got: `a second backward through ${freed.name}`,
+      message: `backward: trying to backward through the graph a second time (at ${freed.name}); its first backward released it. Pass { retainGraph: true } to the first backward() to go through it again`,
+    });
+  }
+  if (!retainGraph) for (const n of nodes) released.add(n);
   const leaves = new Set<Tensor>();
-  for (const n of topoSort([root])) for (const i of n.inputs) if (i._node === null && i.requiresGrad) leaves.add(i);
+  for (const n of nodes) for (const i of n.inputs) if (i._node === null && i.requiresGrad) leaves.add(i);
   if (root._node === null) leaves.add(root);
   const accumulate = (): void => {
     const get = computeGrads([root], [seed], createGraph, ops);

@@ -8,6 +8,9 @@ export interface FlagSpec {
   /** Allowed values for a string flag (prefix `idx:` style values are checked by the command). */
   readonly choices?: readonly string[];
   readonly placeholder?: string;
+  /** Smallest and largest allowed value of a number flag (checked with the flag's name). */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 export type FlagValues = Record<string, string | number | boolean | undefined>;
@@ -15,12 +18,20 @@ export type FlagValues = Record<string, string | number | boolean | undefined>;
 export interface Parsed {
   flags: FlagValues;
   positional: string[];
+  /** The flags written on the command line (the others hold their defaults). */
+  given: Set<string>;
+}
+
+/** `--help` or `-h` anywhere in the arguments. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
 }
 
 /** Parses `argv` against `spec`; unknown flags and bad values throw ValueError naming the flag. */
 export function parseArgs(command: string, argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>): Parsed {
   const flags: FlagValues = {};
   const positional: string[] = [];
+  const given = new Set<string>();
   for (const [k, s] of Object.entries(spec)) if (s.default !== undefined) flags[k] = s.default;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -41,6 +52,7 @@ export function parseArgs(command: string, argv: readonly string[], spec: Readon
         message: `convkit ${command}: unknown flag --${name}${near ? ` (did you mean --${near}?)` : ''}; see convkit ${command} --help`,
       });
     }
+    given.add(name);
     let raw: string | undefined = eq >= 0 ? a.slice(eq + 1) : undefined;
     if (s.type === 'boolean') {
       if (raw === undefined) flags[name] = true;
@@ -59,13 +71,14 @@ export function parseArgs(command: string, argv: readonly string[], spec: Readon
       flags[name] = raw;
     } else {
       const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v) || (s.type === 'int' && !Number.isInteger(v))) {
-        throw bad(command, name, s.type === 'int' ? 'an integer' : 'a number', raw);
-      }
+      const what = s.type === 'int' ? 'an integer' : 'a number';
+      const range = s.min !== undefined && s.max !== undefined ? ` from ${s.min} to ${s.max}` : s.min !== undefined ? ` ≥ ${s.min}` : s.max !== undefined ? ` ≤ ${s.max}` : '';
+      if (raw.trim() === '' || !Number.isFinite(v) || (s.type === 'int' && !Number.isSafeInteger(v))) throw bad(command, name, what + range, raw);
+      if ((s.min !== undefined && v < s.min) || (s.max !== undefined && v > s.max)) throw bad(command, name, what + range, raw);
       flags[name] = v;
     }
   }
-  return { flags, positional };
+  return { flags, positional, given };
 }
 
 function bad(command: string, name: string, expected: string, got: string): ValueError {
@@ -85,5 +98,5 @@ export function helpText(usage: string, description: string, spec: Readonly<Reco
     const def = s.default !== undefined && s.type !== 'boolean' ? ` (default ${s.default})` : '';
     return `${left.padEnd(30)}${s.help}${def}`;
   });
-  return `${usage}\n\n${description}\n\nOptions:\n${rows.join('\n')}\n  --help                      show this help\n`;
+  return `${usage}\n\n${description}\n\nOptions:\n${rows.join('\n')}\n  -h, --help                    show this help\n`;
 }

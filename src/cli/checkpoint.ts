@@ -7,27 +7,10 @@ import type { Tensor } from '../tensor.js';
 import { FormatError } from '../errors.js';
 import { load, save } from '../io/index.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { RunInfo } from './run_info.js';
+import { validateRun } from './run_info.js';
 
-export interface RunInfo {
-  /** A named model, or "custom" for an architecture string. */
-  model: string;
-  /** The architecture string the model was built from (eval/predict rebuild it from this alone). */
-  architecture?: string;
-  /** Class names by label, and one input's shape [C, H, W]. */
-  classes?: readonly string[];
-  inputShape?: readonly number[];
-  /** Per-channel normalisation applied to every input, or null. */
-  normalize?: { mean: number[]; std: number[] } | null;
-  /** How `data` was loaded (folder: image size and held-out share), so eval sees the same test set. */
-  dataOptions?: { size?: [number, number]; valSplit?: number };
-  data: string;
-  epoch: number;
-  seed: number;
-  optimizer: string;
-  scheduler: unknown;
-  testAccuracy: number | null;
-  [k: string]: unknown;
-}
+export type { RunInfo } from './run_info.js';
 
 export interface Checkpoint {
   model: Record<string, Tensor>;
@@ -59,14 +42,15 @@ export function loadCheckpoint(path: string): Checkpoint {
       message: `loadCheckpoint: ${path} is a safetensors file but not a convkit checkpoint (no "run" metadata)`,
     });
   }
-  let run: RunInfo;
+  let parsed: unknown;
   let groups: unknown;
   try {
-    run = JSON.parse(metadata['run']) as RunInfo;
+    parsed = JSON.parse(metadata['run']);
     groups = JSON.parse(metadata['optimizerGroups'] ?? 'null');
   } catch (e) {
     throw new FormatError({ op: 'loadCheckpoint', arg: 'metadata', expected: 'JSON run metadata', got: (e as Error).message, message: `loadCheckpoint: ${path}: corrupt run metadata (${(e as Error).message})` });
   }
+  const run = validateRun('loadCheckpoint', path, parsed);
   const model: Record<string, Tensor> = {};
   const state: Record<string, Record<string, Tensor>> = {};
   for (const [k, t] of Object.entries(tensors)) {
@@ -107,11 +91,12 @@ export function loadModelFile(path: string): ModelFile {
     const c = loadCheckpoint(path);
     return { stateDict: c.model, model: c.run.model, run: c.run };
   }
-  let run: RunInfo | null = null;
+  let parsed: unknown = null;
   try {
-    run = metadata['run'] === undefined ? null : (JSON.parse(metadata['run']) as RunInfo);
+    parsed = metadata['run'] === undefined ? null : JSON.parse(metadata['run']);
   } catch (e) {
     throw new FormatError({ op: 'loadModelFile', arg: 'metadata', expected: 'JSON run metadata', got: (e as Error).message, message: `${path}: corrupt run metadata (${(e as Error).message})` });
   }
+  const run = parsed === null ? null : validateRun('loadModelFile', path, parsed);
   return { stateDict: tensors, model: metadata['model'] ?? run?.model ?? null, run };
 }

@@ -44,7 +44,7 @@ export function loadData(spec: string, o: DataOptions = {}): LoadedData {
     const d = idxDataset(spec.slice(4));
     const first = d.train.get(0).input;
     let k = 0;
-    for (const t of [d.train.targets, d.test.targets]) for (const v of t) k = Math.max(k, v + 1);
+    for (const t of [d.train.targets, d.test.targets]) for (const v of valuesOf(t)) k = Math.max(k, v + 1);
     return { ...d, name: spec, classes: Array.from({ length: k }, (_, i) => String(i)), inputShape: first.shape.slice() };
   }
   if (spec.startsWith('cifar10:')) return { ...cifar10(spec.slice(8)), name: spec, classes: CIFAR10_CLASSES };

@@ -3,7 +3,7 @@ import { ValueError } from '../errors.js';
 import { zeros } from '../creation.js';
 import { saveOnnx } from '../io/index.js';
 import type { FlagSpec } from './args.js';
-import { helpText, parseArgs } from './args.js';
+import { helpText, parseArgs, wantsHelp } from './args.js';
 import { MODELS } from '../models/index.js';
 import { restoreModel } from './restore.js';
 
@@ -18,7 +18,7 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 export function exportCommand(argv: readonly string[], out: Out): number {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     out.write(helpText('usage: convkit export MODEL.safetensors --onnx OUT.onnx [--model NAME]', 'Exports a saved model (checkpoint, model file or plain state dict) for 1×28×28 images as ONNX.', FLAGS));
     return 0;
   }

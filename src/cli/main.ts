@@ -1,4 +1,5 @@
 /** The `convkit` command line: dispatches to train / eval / predict / summary. */
+import { readFileSync } from 'node:fs';
 import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
@@ -17,8 +18,17 @@ Commands:
   summary    shapes, parameters, MACs (and the formulas) of an architecture string, a model or an ONNX file
   export     write a saved model as ONNX (--onnx OUT.onnx)
   conv       a 1-d or 2-d convolution of small arrays: output, extremes, zeros and every sum written out
-Run convkit <command> --help for a command's options.
+Run convkit <command> --help (or -h) for a command's options; convkit --version prints the version.
 `;
+
+/** The package's version, from the package.json two levels above dist/src/cli/. */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -29,15 +39,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'eval':
         return evalCommand(rest, process.stdout);
       case 'predict':
-        return predictCommand(rest, process.stdout);
+        return predictCommand(rest, process.stdout, process.stderr);
       case 'export':
         return exportCommand(rest, process.stdout);
       case 'summary':
         return summaryCommand(rest, process.stdout);
       case 'conv':
         return convCommand(rest, process.stdout);
+      case '--version':
+      case '-V':
+      case 'version':
+        process.stdout.write(`convkit ${version()}\n`);
+        return 0;
       case undefined:
       case '--help':
+      case '-h':
       case 'help':
         process.stdout.write(USAGE);
         return cmd === undefined ? 2 : 0;

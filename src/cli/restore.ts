@@ -1,5 +1,6 @@
 /** The model behind a CLI path: a convkit checkpoint or model file, a plain (PyTorch) state dict, or an ONNX file. */
-import { ValueError } from '../errors.js';
+import { ConvkitError, ValueError } from '../errors.js';
+import type { ErrorFields } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { MODELS, modelArchitecture } from '../models/index.js';
 import { buildArchitecture } from '../models/architecture.js';
@@ -46,7 +47,14 @@ export function restoreModel(op: string, path: string, flagModel: string | undef
     architecture = flagModel === undefined && typeof f.run?.architecture === 'string' ? f.run.architecture : architectureOf(op, name);
     model = buildArchitecture(architecture);
   }
-  model.loadStateDict(f.stateDict);
+  try {
+    model.loadStateDict(f.stateDict);
+  } catch (e) {
+    // name the file: its weights do not fit the architecture
+    if (!(e instanceof ConvkitError)) throw e;
+    const Cls = e.constructor as new (f: ErrorFields) => ConvkitError;
+    throw new Cls({ op: e.op, arg: e.arg, expected: e.expected, got: e.got, message: `${path}: the weights do not fit model ${name}: ${e.message}` });
+  }
   model.eval();
   return { model, name: flagModel === undefined ? name : MODELS[name] !== undefined ? name : 'custom', architecture, data: f.run?.data ?? 'digits', run: f.run };
 }

@@ -1,9 +1,9 @@
 /** `convkit summary`: shapes, parameters and multiply-accumulates of an architecture string or a named model. */
 import { ValueError } from '../errors.js';
 import { MODELS } from '../models/index.js';
-import { formatSummary, summarizeArchitecture } from '../summary/index.js';
+import { formatSummary, parseArchitecture, summarizeArchitecture } from '../summary/index.js';
 import type { FlagSpec } from './args.js';
-import { helpText, parseArgs } from './args.js';
+import { helpText, parseArgs, wantsHelp } from './args.js';
 import { loadOnnx } from '../io/index.js';
 import { zeros } from '../creation.js';
 import { noGrad } from '../autograd/tape.js';
@@ -33,6 +33,8 @@ const FLAGS: Record<string, FlagSpec> = {
 
 const GRAMMAR = `Architecture strings: an input shape then layers, separated by "|":
   "3x128x128 | conv 32 k8 s2 p3 | maxpool 2 | conv 64 k3 p1"
+  The input shape is channels first, without the batch: CxHxW for 2-d layers (1x28x28 is one grey
+  28×28 image), CxL for 1-d layers, CxDxHxW for 3-d layers, or a number of features.
   conv OUT k<k>[x<k>] [s<stride>] [p<pad>|p=same|valid|full] [d<dil>] [g<groups>] [nobias] [mode=reflect|replicate|circular]
   convT OUT k.. [s..] [p..] [op<outputPadding>] ...   maxpool K [s..] [p..] [d..] [ceil]   avgpool K [...]
   adaptiveavg HxW   fc OUT | linear OUT   flatten   relu leakyrelu [SLOPE] sigmoid tanh gelu softmax logsoftmax
@@ -40,7 +42,7 @@ const GRAMMAR = `Architecture strings: an input shape then layers, separated by 
 The same strings train: convkit train --model "1x28x28 | conv 8 k3 p1 | bn | relu | maxpool 2 | fc 10"`;
 
 export function summaryCommand(argv: readonly string[], out: Out): number {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     out.write(helpText('usage: convkit summary "ARCHITECTURE" [--explain] [--batch N]\n       convkit summary --model NAME [--explain]\n       convkit summary MODEL.onnx [--batch N]', GRAMMAR, FLAGS));
     return 0;
   }
@@ -59,6 +61,26 @@ export function summaryCommand(argv: readonly string[], out: Out): number {
   if (positional.length !== 1) {
     throw new ValueError({ op: 'convkit summary', arg: 'ARCHITECTURE', expected: 'one quoted architecture string (or --model NAME)', got: positional.length ? positional.join(' ') : 'nothing' });
   }
-  out.write(formatSummary(summarizeArchitecture(positional[0]!, { explain, batch }), { explain }) + '\n');
+  const result = summarizeArchitecture(positional[0]!, { explain, batch });
+  const note = inputNote(parseArchitecture(positional[0]!).inputShape);
+  if (note) out.write(`note: ${note}\n`);
+  out.write(formatSummary(result, { explain }) + '\n');
   return 0;
+}
+
+/**
+ * How an input shape that is easy to misread was read: two numbers are channels × length (1-d
+ * layers), not a one-channel image; a small last dimension suggests height × width × channels
+ * written for a channels-first engine.
+ */
+export function inputNote(shape: readonly number[]): string | null {
+  const text = shape.join('x');
+  if (shape.length === 2) {
+    return `"${text}" is read as C×L: ${shape[0]} channels of length ${shape[1]}, so the layers are 1-d; write 1x${text} for a one-channel ${shape.join('×')} image`;
+  }
+  const [c, , w] = shape;
+  if (shape.length === 3 && (w === 1 || w === 3 || w === 4) && c! > 4) {
+    return `"${text}" is read as C×H×W (channels first): ${c} channels of ${shape[1]}×${w}; for a ${c}×${shape[1]} image with ${w} channel${w === 1 ? '' : 's'} write ${w}x${c}x${shape[1]}`;
+  }
+  return null;
 }

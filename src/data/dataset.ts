@@ -36,8 +36,9 @@ export function checkIndex(op: string, i: unknown, length: number): number {
 export class TensorDataset implements Dataset {
   /** The stacked inputs [N, ...]. */
   readonly inputs: Tensor;
-  /** The N labels. */
-  readonly targets: Int32Array;
+  /** The N labels, an int32 tensor [N] (like `inputs`, and like torch's TensorDataset tensors). */
+  readonly targets: Tensor;
+  private readonly labels: Int32Array;
   private readonly transform: Transform | undefined;
   private readonly stride: number;
   private readonly itemShape: number[];
@@ -51,14 +52,15 @@ export class TensorDataset implements Dataset {
     if (!isTensor(inputs) || inputs.ndim < 1) {
       throw new ValueError({ op, arg: 'inputs', expected: 'a Tensor of at least 1 dimension [N, ...]', got: fmtValue(inputs) });
     }
-    this.targets = readTargets(op, targets);
+    this.labels = readTargets(op, targets);
+    this.targets = new Tensor(this.labels, [this.labels.length]);
     const n = inputs.shape[0]!;
-    if (this.targets.length !== n) {
+    if (this.labels.length !== n) {
       throw new ShapeError({
         op,
         arg: 'targets',
         expected: `${n} labels (one per row of inputs ${fmtShape(inputs.shape)})`,
-        got: `${this.targets.length} labels`,
+        got: `${this.labels.length} labels`,
       });
     }
     if (options.transform !== undefined && typeof options.transform !== 'function') {
@@ -71,14 +73,14 @@ export class TensorDataset implements Dataset {
   }
 
   get length(): number {
-    return this.targets.length;
+    return this.labels.length;
   }
 
   get(i: number): Sample {
     checkIndex('TensorDataset.get', i, this.length);
     // a view sharing the dataset's memory, as PyTorch's indexing returns
     const x = new Tensor(this.inputs._storage.slice(i * this.stride, (i + 1) * this.stride), this.itemShape);
-    return { input: this.transform ? this.transform(x) : x, target: this.targets[i]! };
+    return { input: this.transform ? this.transform(x) : x, target: this.labels[i]! };
   }
 }
 

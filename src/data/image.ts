@@ -13,6 +13,8 @@ import type { DecodedPng } from 'fast-png';
 import { FormatError, ValueError, fmtValue } from '../errors.js';
 import { readOptions } from '../op.js';
 import { Tensor } from '../tensor.js';
+import { checkNumel } from '../shape.js';
+import { checkMaxPixels, checkPngBounds } from './png_limits.js';
 
 export interface ImageOptions {
   /** Output [height, width] (default [28, 28]); null keeps the image's own size. */
@@ -23,9 +25,11 @@ export interface ImageOptions {
   invert?: boolean;
   /** Grey level in [0, 1] that transparent pixels are composited over (default 1, white). */
   background?: number;
+  /** Larger images are refused before decoding (default MAX_IMAGE_PIXELS = 4096 × 4096). */
+  maxPixels?: number;
 }
 
-const OPTIONS = ['size', 'grey', 'invert', 'background'] as const;
+const OPTIONS = ['size', 'grey', 'invert', 'background', 'maxPixels'] as const;
 
 /**
  * Decodes PNG bytes to a float32 tensor [1, H, W] (or [3, H, W] with `grey: false`) in [0, 1].
@@ -37,6 +41,7 @@ export function decodeImage(bytes: Uint8Array, options: ImageOptions = {}, sourc
   if (size !== null && (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isSafeInteger(d) && d > 0))) {
     throw new ValueError({ op, arg: 'options.size', expected: '[height, width] with positive integers, or null', got: fmtValue(size) });
   }
+  if (size !== null) checkNumel(op, [o.grey === false ? 3 : 1, ...size]);
   const bg = o.background ?? 1;
   if (typeof bg !== 'number' || !(bg >= 0 && bg <= 1)) {
     throw new ValueError({ op, arg: 'options.background', expected: 'a number in [0, 1]', got: fmtValue(bg) });
@@ -44,11 +49,13 @@ export function decodeImage(bytes: Uint8Array, options: ImageOptions = {}, sourc
   for (const k of ['grey', 'invert'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError({ op, arg: `options.${k}`, expected: 'true or false', got: fmtValue(o[k]) });
   }
+  const maxPixels = checkMaxPixels(op, o.maxPixels);
   if (!(bytes instanceof Uint8Array)) throw new ValueError({ op, arg: 'bytes', expected: 'a Uint8Array of PNG data', got: fmtValue(bytes) });
   const bad = (got: string, detail: string) => new FormatError({ op, arg: 'image', expected: 'a PNG file', got, message: `${op}: ${source}: ${detail}` });
   if (bytes.length < 8 || !hasPngSignature(bytes)) {
     throw bad('other data', 'not a PNG file (it does not start with the PNG signature 89 50 4e 47 0d 0a 1a 0a)');
   }
+  checkPngBounds(op, source, bytes, maxPixels);
   let png: DecodedPng;
   try {
     // CRC checks catch flipped bytes that would otherwise decode to silently wrong pixels

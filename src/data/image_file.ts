@@ -11,9 +11,9 @@ import jpeg from 'jpeg-js';
 import { FormatError, ValueError, fmtValue } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { luma, resize, toPlanes } from './image.js';
+import { MAX_IMAGE_PIXELS, checkPngBounds } from './png_limits.js';
 
-/** Largest image (width × height) the readers decode: 40 megapixels (e.g. 8000 × 5000). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
+export { MAX_IMAGE_PIXELS };
 
 export interface ImageHeader {
   readonly format: 'png' | 'jpeg';
@@ -95,6 +95,8 @@ export function decodeImageFile(bytes: Uint8Array, options: ImageFileOptions = {
   const width = h.width;
   const height = h.height;
   if (h.format === 'png') {
+    // image data or a colour profile inflating past what the header allows is refused while inflating
+    checkPngBounds(op, source, bytes, max);
     let png: DecodedPng;
     try {
       png = decodePng(bytes, { checkCrc: true });

@@ -22,3 +22,5 @@ export { randomShift, randomCrop, randomHorizontalFlip } from './augment.js';
 export type { AugmentOptions, RandomCropOptions, RandomFlipOptions } from './augment.js';
 export type { RandomSplitOptions } from './split.js';
 export type { ImageOptions } from './image.js';
+// tensors from this entry point have their methods (x.sum(), x.tolist()...) even without importing 'convkit'
+import '../methods.js';

@@ -73,13 +73,23 @@ export class DataLoader implements Iterable<Batch> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  *[Symbol.iterator](): Iterator<Batch> {
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.iterFrom(0);
+  }
+
+  /**
+   * One epoch starting at batch `start`: the same batches as a full epoch (same permutation)
+   * without collating the first `start`. A run interrupted after `start` batches continues with
+   * it exactly where it stopped.
+   */
+  *iterFrom(start: number): IterableIterator<Batch> {
+    if (!isCount(start)) throw new ValueError({ op: 'DataLoader.iterFrom', arg: 'start', expected: 'a non-negative integer', got: fmtValue(start) });
     const n = this.dataset.length;
     // the permutation is drawn when the epoch starts, so epochs are independent of how far the
     // previous one was consumed
     const order = this.shuffle ? this.permutation(n) : null;
     const batches = this.length;
-    for (let b = 0; b < batches; b++) {
+    for (let b = start; b < batches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(n, start + this.batchSize);
       const idx: number[] = [];

@@ -9,3 +9,5 @@ export { readImage } from './image.js';
 export { cifar10, imageFolder } from './image_data.js';
 export type { ImageDataset, ImageFolderOptions } from './image_data.js';
 export { saveOnnx, loadOnnx } from './onnx.js';
+// tensors from this entry point have their methods (x.sum(), x.tolist()...) even without importing 'convkit'
+import '../methods.js';

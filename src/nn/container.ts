@@ -37,7 +37,7 @@ export class Sequential extends Module {
     return this;
   }
 
-  get length(): number {
+  override get length(): number {
     return this._list.length;
   }
 
@@ -72,7 +72,7 @@ export class ModuleList extends Module<never[], never> {
     this._list.push(m);
     return this;
   }
-  get length(): number {
+  override get length(): number {
     return this._list.length;
   }
   at(i: number): AnyModule | undefined {

@@ -1,8 +1,9 @@
 /**
  * convkit.nn: modules (PyTorch's torch.nn). `Module` with parameters, buffers, submodules,
- * state dicts and forward hooks; layers mirroring torch's constructors; `init` and `utils`.
+ * state dicts and forward hooks, callable as `model(x)`; layers and loss modules mirroring torch's
+ * constructors; `init` and `utils`.
  */
-export { Module, Parameter, pyFloat, pyTuple, pyBool } from './module.js';
+export { Module, Parameter } from './module.js';
 export type { AnyModule, ForwardHook, HookRemover, StateDict, LoadStateDictOptions, LoadStateDictResult } from './module.js';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, ConvNd, ConvTransposeNd } from './conv.js';
 export type { ConvLayerOptions, ConvTransposeLayerOptions } from './conv.js';
@@ -28,6 +29,10 @@ export {
 export type { LinearOptions, MaxPoolLayerOptions, AvgPoolLayerOptions } from './layers.js';
 export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d } from './layers3d.js';
 export { Residual } from './residual.js';
+export { Dropout2d } from './dropout.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingLayerOptions } from './embedding.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './loss.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm } from './norm.js';
 export type { BatchNormLayerOptions, LayerNormLayerOptions } from './norm.js';
 export { Sequential, ModuleList } from './container.js';
@@ -36,3 +41,5 @@ export { RNNCell, GRUCell, LSTMCell, RNN, GRU, LSTM, GatedRNNCell } from './recu
 export type { RNNCellOptions, RNNOptions, Nonlinearity } from './recurrent.js';
 export * as init from './init.js';
 export * as utils from './utils.js';
+// tensors from this entry point have their methods (x.sum(), x.tolist()...) even without importing 'convkit'
+import '../methods.js';

@@ -10,10 +10,11 @@
  * Sequential). Names are listed in registration/field order; traversals are pre-order (a module's
  * own parameters before its children's), as in torch.
  *
- * JS instances cannot be called, so `module.forward(x)` runs the computation and `module.call(x)`
- * runs it and then the forward hooks. Composite modules call their children through `call`.
+ * As in PyTorch, a module is called like a function: `model(x)` (or `model.call(x)`) runs `forward`
+ * and then the forward hooks; `model.forward(x)` runs the computation alone. Composite modules call
+ * their children through `call`.
  */
-import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { DType } from '../dtype.js';
 import { Tensor, isTensor } from '../tensor.js';
 import { copy_ } from '../ops/inplace.js';
@@ -50,16 +51,43 @@ export function Parameter(t: Tensor, requiresGrad = true): Tensor {
   return t.requiresGrad_(requiresGrad);
 }
 
+/** Modules are callable as in PyTorch: `model(x)` is `model.call(x)` (forward, then the forward hooks). */
+export interface Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  // eslint-disable-next-line @typescript-eslint/prefer-function-type -- merged into the class
+  (...inputs: In): Out;
+}
+
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (Dropout and BatchNorm behave differently); set by `train()`/`eval()`. */
-  training = true;
-  private _params = new Map<string, Tensor | null>();
-  private _buffers = new Map<string, Tensor | null>();
-  private _nonPersistent = new Set<string>();
-  private _modules = new Map<string, AnyModule | null>();
+  declare training: boolean;
+  declare private _params: Map<string, Tensor | null>;
+  declare private _buffers: Map<string, Tensor | null>;
+  declare private _nonPersistent: Set<string>;
+  declare private _modules: Map<string, AnyModule | null>;
   // stored type-erased so that every Module<In, Out> stays assignable to AnyModule
-  private _hooks = new Map<number, (module: unknown, inputs: unknown, output: unknown) => unknown>();
-  private _hookId = 0;
+  declare private _hooks: Map<number, (module: unknown, inputs: unknown, output: unknown) => unknown>;
+  declare private _hookId: number;
+
+  /**
+   * The instance is a function (so `model(x)` works) whose prototype is the module's class: the
+   * constructor returns it, and subclass constructors and field initialisers see it as `this`.
+   * Its own `name` and `length` are deleted so they cannot shadow module fields or getters
+   * (Sequential's `length`).
+   */
+  constructor() {
+    const self = ((...inputs: In): Out => self.call(...inputs)) as unknown as Module<In, Out>;
+    delete (self as { name?: unknown }).name;
+    delete (self as { length?: unknown }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    self.training = true;
+    self._params = new Map();
+    self._buffers = new Map();
+    self._nonPersistent = new Set();
+    self._modules = new Map();
+    self._hooks = new Map();
+    self._hookId = 0;
+    return self;
+  }
 
   abstract forward(...inputs: In): Out;
 
@@ -267,10 +295,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Copies the values of `stateDict` into this module's existing parameters and buffers (cast to
-   * their dtypes). Everything is checked before anything is copied: a shape mismatch is always
-   * an error (ShapeError); with `strict` (default) missing and unexpected keys are too
-   * (ValueError, or ShapeError when shapes are also wrong), all listed by name in one error.
+   * Copies the values of `stateDict` into this module's existing parameters and buffers (float32
+   * and float64 are converted to the parameter's dtype, as torch's `copy_`). Everything is checked
+   * before anything is copied: a shape mismatch is always an error (ShapeError), and so is an
+   * int32 tensor for a float parameter or the reverse (DTypeError); with `strict` (default)
+   * missing and unexpected keys are too (ValueError). One error lists the problems, the first
+   * few keys of each kind and how many more there are.
    */
   loadStateDict(stateDict: StateDict | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const op = 'loadStateDict';
@@ -285,6 +315,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const missing = Object.keys(own).filter((k) => !given.has(k));
     const unexpected = [...given.keys()].filter((k) => !(k in own));
     const mismatched: string[] = [];
+    const wrongDtype: string[] = [];
     for (const [k, v] of given) {
       const dst = own[k];
       if (dst === undefined) continue;
@@ -294,12 +325,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       }
       if (v.shape.length !== dst.shape.length || v.shape.some((d, i) => d !== dst.shape[i])) {
         mismatched.push(`${k}: copying a tensor of shape ${fmtShape(v.shape)} into a parameter of shape ${fmtShape(dst.shape)}`);
+      } else if ((v.dtype === 'int32') !== (dst.dtype === 'int32')) {
+        // float32 <-> float64 is converted (as torch's copy_); integers and floats are never reinterpreted
+        wrongDtype.push(`${k}: ${v.dtype} values for a ${dst.dtype} ${dst.dtype === 'int32' ? 'buffer' : 'parameter'}`);
       }
     }
     const problems: string[] = [];
-    if (strict && missing.length > 0) problems.push(`missing keys: ${missing.map((k) => JSON.stringify(k)).join(', ')}`);
-    if (strict && unexpected.length > 0) problems.push(`unexpected keys: ${unexpected.map((k) => JSON.stringify(k)).join(', ')}`);
-    if (mismatched.length > 0) problems.push(`size mismatch: ${mismatched.join('; ')}`);
+    if (strict && missing.length > 0) problems.push(`${brief('missing', 'key', missing.map((k) => JSON.stringify(k)))}`);
+    if (strict && unexpected.length > 0) problems.push(`${brief('unexpected', 'key', unexpected.map((k) => JSON.stringify(k)))}`);
+    if (mismatched.length > 0) problems.push(`size mismatch: ${briefList(mismatched, '; ', 2)}`);
+    if (wrongDtype.length > 0) problems.push(`dtype mismatch: ${briefList(wrongDtype, '; ', 2)}`);
     if (problems.length > 0) {
       const fields = {
         op,
@@ -308,7 +343,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
         got: problems.join('; '),
         message: `${op}: error(s) loading the state dict of ${this.typeName}: ${problems.join('; ')}`,
       };
-      throw mismatched.length > 0 ? new ShapeError(fields) : new ValueError(fields);
+      throw mismatched.length > 0 ? new ShapeError(fields) : wrongDtype.length > 0 ? new DTypeError(fields) : new ValueError(fields);
     }
     noGrad(() => {
       for (const [k, v] of given) {
@@ -333,6 +368,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     for (const [k, m] of children) lines.push(`(${k}): ${String(m).split('\n').join('\n  ')}`);
     return `${this.typeName}(\n  ${lines.join('\n  ')}\n)`;
   }
+}
+
+/** The first `max` items joined, then how many more (messages stay short for big models). */
+function briefList(items: readonly string[], sep = ', ', max = 5): string {
+  return items.length <= max ? items.join(sep) : `${items.slice(0, max).join(sep)}${sep}… and ${items.length - max} more`;
+}
+
+/** `missing keys: "a", "b"` or, past five, `missing 12 keys: "a", ... and 7 more`. */
+function brief(kind: string, noun: string, items: readonly string[]): string {
+  return items.length <= 5 ? `${kind} ${noun}s: ${items.join(', ')}` : `${kind} ${items.length} ${noun}s: ${briefList(items)}`;
 }
 
 /** Python's repr of a float (1.0, 0.1, 1e-05), for torch-style reprs. */

@@ -18,7 +18,7 @@ import { onesLike } from '../creation.js';
 import { activationKernels } from '../backends/reference/activation.js';
 
 export { softmax, logSoftmax } from './activation_softmax.js';
-export { dropout } from './activation_dropout.js';
+export { dropout, dropout2d } from './activation_dropout.js';
 export type { DropoutOptions } from './activation_dropout.js';
 
 export type GeluApproximate = 'none' | 'tanh';

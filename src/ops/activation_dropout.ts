@@ -73,3 +73,27 @@ export function dropout(input: Tensor, options?: DropoutOptions): Tensor {
   const mask = apply1(dropoutMaskOp, [], { shape: input.shape, dtype: input.dtype, p, generator: defaultGenerator });
   return mul(input, mask);
 }
+
+/**
+ * Channel dropout (torch's dropout2d): during training each whole channel of an (N, C, H, W) or
+ * (C, H, W) input is zeroed with probability p and the others scaled by 1/(1-p) — for conv
+ * feature maps, whose neighbouring pixels are too correlated for element-wise dropout to help.
+ */
+export function dropout2d(input: Tensor, options?: DropoutOptions): Tensor {
+  const op = 'dropout2d';
+  expectTensor(op, 'input', input);
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    throw new ValueError({ op, arg: 'input', expected: 'a 3-d (C, H, W) or 4-d (N, C, H, W) tensor', got: `shape [${input.shape.join(', ')}]` });
+  }
+  const o = readOptions<DropoutOptions>(op, options, ['p', 'training']);
+  const p = o.p ?? 0.5;
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError({ op, arg: 'options.p', expected: 'a probability between 0 and 1', got: fmtValue(p) });
+  const training = o.training ?? true;
+  if (typeof training !== 'boolean') throw new ValueError({ op, arg: 'options.training', expected: 'a boolean', got: fmtValue(training) });
+  expectFloat(op, 'input', input);
+  if (!training || p === 0) return input;
+  // one draw per (sample, channel), broadcast over the plane
+  const shape = [...input.shape.slice(0, -2), 1, 1];
+  const mask = apply1(dropoutMaskOp, [], { shape, dtype: input.dtype, p, generator: defaultGenerator });
+  return mul(input, mask);
+}

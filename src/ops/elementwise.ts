@@ -1,6 +1,7 @@
 /**
  * Element-wise arithmetic with NumPy/PyTorch broadcasting. Plain numbers are accepted wherever a
- * tensor is and take the tensor's dtype. Gradients are returned at the broadcast shape: the tape
+ * tensor is and take the tensor's dtype (a non-integer number with an int32 tensor computes in
+ * float32, as in PyTorch: see scalar.ts). Gradients are returned at the broadcast shape: the tape
  * sums them back to each input's shape (autograd/tape.ts), so no vjp here un-broadcasts.
  */
 import type { DType } from '../dtype.js';
@@ -10,7 +11,9 @@ import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
 import { Tensor, isTensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor, readOptions } from '../op.js';
+import { scalarResultDtype } from './scalar.js';
 import { scalarLike } from '../creation.js';
+import { to } from './movement_layout.js';
 import { elementwiseKernels } from '../backends/reference/elementwise.js';
 
 export type TensorLike = Tensor | number;
@@ -24,17 +27,32 @@ export interface BinaryInfo extends OpInfo {
   readonly same: boolean;
 }
 
-/** Turns the two operands into tensors of one dtype (numbers adopt the tensor's dtype). */
+/**
+ * Turns the two operands into tensors of one dtype. A number takes the tensor's dtype, except that
+ * a non-integer number with an int32 tensor computes in float32 (PyTorch's rule for Python
+ * scalars, see scalar.ts).
+ */
 export function operands(op: string, a: TensorLike, b: TensorLike, names: [string, string] = ['input', 'other']): [Tensor, Tensor] {
-  const ok = (v: unknown): boolean => isTensor(v) || (typeof v === 'number' && !Number.isNaN(v as number)) || typeof v === 'number';
+  const ok = (v: unknown): boolean => isTensor(v) || typeof v === 'number';
   if (!ok(a)) throw new ValueError({ op, arg: names[0], expected: 'a Tensor or a number', got: fmtValue(a) });
   if (!ok(b)) throw new ValueError({ op, arg: names[1], expected: 'a Tensor or a number', got: fmtValue(b) });
-  if (!isTensor(a) && !isTensor(b)) {
-    throw new ValueError({ op, arg: names[0], expected: 'at least one Tensor operand', got: 'two numbers' });
+  if (isTensor(a) && isTensor(b)) return [a, b];
+  if (isTensor(a)) return withScalar(op, names[1], a, b as number);
+  if (isTensor(b)) {
+    const [tb, ta] = withScalar(op, names[0], b, a);
+    return [ta, tb];
   }
-  const ta = isTensor(a) ? a : scalarLike(a, b as Tensor);
-  const tb = isTensor(b) ? b : scalarLike(b, ta);
-  return [ta, tb];
+  throw new ValueError({ op, arg: names[0], expected: 'at least one Tensor operand', got: 'two numbers' });
+}
+
+/**
+ * `[tensor, scalar]`: the tensor (promoted to float32 when the number is not an integer and the
+ * tensor is int32) and the number as a 0-d tensor of the same dtype.
+ */
+export function withScalar(op: string, arg: string, t: Tensor, value: number): [Tensor, Tensor] {
+  const dtype = scalarResultDtype(op, arg, value, t.dtype);
+  const tt = dtype === t.dtype ? t : to(t, dtype);
+  return [tt, scalarLike(value, tt)];
 }
 
 export function binaryInfo(op: string, a: Tensor, b: Tensor, names: [string, string], outDtype?: DType): BinaryInfo {
@@ -135,8 +153,11 @@ export function mul(input: TensorLike, other: TensorLike): Tensor {
   return apply1(mulOp, operands('mul', input, other), undefined);
 }
 
+/** input / other, true division: int32 operands are divided in float32 (as torch.div). */
 export function div(input: TensorLike, other: TensorLike): Tensor {
-  return apply1(divOp, operands('div', input, other), undefined);
+  const [a, b] = operands('div', input, other);
+  if (a.dtype === 'int32' && b.dtype === 'int32') return apply1(divOp, [to(a, 'float32'), to(b, 'float32')], undefined);
+  return apply1(divOp, [a, b], undefined);
 }
 
 export interface UnaryInfo extends OpInfo {

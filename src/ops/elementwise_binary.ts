@@ -1,7 +1,7 @@
 /**
  * Binary element-wise ops beyond arithmetic: pow, maximum/minimum and the comparisons (which
  * return int32 0/1 tensors and carry no gradient). Broadcasting and dtype rules are those of
- * `add` (binaryInfo); plain numbers take the tensor's dtype.
+ * `add` (binaryInfo); plain numbers take the tensor's dtype (see scalar.ts for int32 tensors).
  */
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -12,6 +12,8 @@ import type { BinaryInfo, TensorLike, UnaryInfo } from './elementwise.js';
 import { binaryInfo, mul, operands, sub } from './elementwise.js';
 import { log } from './elementwise_unary.js';
 import { where } from './elementwise_where.js';
+import { scalarResultDtype } from './scalar.js';
+import { to } from './movement_layout.js';
 import { compareKernels } from '../backends/reference/elementwise_cmp.js';
 
 /**
@@ -67,7 +69,9 @@ export function powScalar(x: Tensor, c: number): Tensor {
 export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   if (isTensor(input) && typeof exponent === 'number') {
     if (Number.isNaN(exponent)) throw new ValueError({ op: 'pow', arg: 'exponent', expected: 'a number that is not NaN', got: 'NaN' });
-    return apply1(powScalarOp, [input], { exponent });
+    // int32 to a non-integer power computes in float32 (torch); an integer power stays a DTypeError
+    const x = scalarResultDtype('pow', 'exponent', exponent, input.dtype) === input.dtype ? input : to(input, 'float32');
+    return apply1(powScalarOp, [x], { exponent });
   }
   return apply1(powOp, operands('pow', input, exponent, ['input', 'exponent']), undefined);
 }

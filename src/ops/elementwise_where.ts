@@ -7,10 +7,12 @@ import { isTensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor, readOptions } from '../op.js';
 import { scalarLike, full } from '../creation.js';
+import { scalarResultDtype } from './scalar.js';
+import { to } from './movement_layout.js';
 import type { TensorLike, UnaryInfo } from './elementwise.js';
 import { maximum } from './elementwise_binary.js';
 import { ge, gt, le, lt } from './elementwise_binary.js';
-import { mul } from './elementwise.js';
+import { mul, withScalar } from './elementwise.js';
 import { compareKernels } from '../backends/reference/elementwise_cmp.js';
 
 export interface TernaryInfo extends OpInfo {
@@ -51,17 +53,21 @@ export const whereOp = defineOp<void, TernaryInfo>({
 /**
  * input where condition is non-zero, else other (torch.where), broadcasting all three.
  * `condition` may have any dtype; numbers for input/other take the other operand's dtype
- * (float32 when both are numbers).
+ * (float32 when both are numbers; a non-integer number with an int32 tensor gives float32, as
+ * in PyTorch).
  */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
   expectTensor('where', 'condition', condition);
   for (const [name, v] of [['input', input], ['other', other]] as const) {
     if (!isTensor(v) && typeof v !== 'number') throw new ValueError({ op: 'where', arg: name, expected: 'a Tensor or a number', got: fmtValue(v) });
   }
-  const like = isTensor(input) ? input : isTensor(other) ? other : null;
-  const ta = isTensor(input) ? input : like ? scalarLike(input, like) : full([], input);
-  const tb = isTensor(other) ? other : scalarLike(other, ta);
-  return apply1(whereOp, [condition, ta, tb], undefined);
+  if (isTensor(input) && isTensor(other)) return apply1(whereOp, [condition, input, other], undefined);
+  if (isTensor(input)) return apply1(whereOp, [condition, ...withScalar('where', 'other', input, other as number)], undefined);
+  if (isTensor(other)) {
+    const [tb, ta] = withScalar('where', 'input', other, input);
+    return apply1(whereOp, [condition, ta, tb], undefined);
+  }
+  return apply1(whereOp, [condition, full([], input), full([], other)], undefined);
 }
 
 export interface ClampInfo extends UnaryInfo {
@@ -173,12 +179,12 @@ export function clamp(input: Tensor, minOrOptions?: ClampOptions | TensorLike | 
       continue;
     }
     if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError({ op, arg: name, expected: 'a number (not NaN) or a Tensor', got: fmtValue(v) });
-    if (input.dtype === 'int32' && !Number.isInteger(v) && Number.isFinite(v)) {
-      throw new ValueError({ op, arg: name, expected: 'an integer for an int32 input', got: fmtValue(v) });
-    }
+    // an int32 input clamped to a non-integer bound computes in float32 (as torch.clamp)
+    if (scalarResultDtype(op, name, v, input.dtype) !== input.dtype) input = to(input, 'float32');
   }
   if (!isTensor(lo) && !isTensor(hi)) return apply1(clampOp, [input], { min: lo as number | null, max: hi as number | null });
-  const tlo = lo === null ? input : isTensor(lo) ? lo : scalarLike(lo as number, input);
-  const thi = hi === null ? input : isTensor(hi) ? hi : scalarLike(hi as number, input);
-  return apply1(clampTensorOp, [input, tlo, thi], { hasMin: lo !== null, hasMax: hi !== null });
+  const x = input;
+  const tlo = lo === null ? x : isTensor(lo) ? lo : scalarLike(lo as number, x);
+  const thi = hi === null ? x : isTensor(hi) ? hi : scalarLike(hi as number, x);
+  return apply1(clampTensorOp, [x, tlo, thi], { hasMin: lo !== null, hasMax: hi !== null });
 }

@@ -100,6 +100,25 @@ function self(op: string, t: unknown): Tensor {
   return expectTensor(op, 'self', t);
 }
 
+/**
+ * `operands` for `self op= other`: a number that would promote an int32 self to float32 (0.5,
+ * NaN) is refused, as in torch, since the result cannot be stored back in self.
+ */
+function inplaceOperands(op: string, t: unknown, other: TensorLike): [Tensor, Tensor] {
+  const s = self(op, t);
+  const [a, b] = operands(op, s, other, ['self', 'other']);
+  if (a !== s) {
+    throw new DTypeError({
+      op,
+      arg: 'other',
+      expected: `a value whose result fits self's dtype ${s.dtype}`,
+      got: fmtValue(other),
+      message: `${op}: with ${fmtValue(other)} the result is ${a.dtype} (PyTorch's scalar promotion), which cannot be stored in the ${s.dtype} self in place; use ${op.slice(0, -1)}() for a new tensor, or convert self with .to('${a.dtype}') first`,
+    });
+  }
+  return [a, b];
+}
+
 /** self ← src (broadcast to self's shape, converted to self's dtype). Returns self. */
 export function copy_(dst: Tensor, src: Tensor): Tensor {
   self('copy_', dst);
@@ -120,7 +139,8 @@ export function zero_(t: Tensor): Tensor {
 export function add_(t: Tensor, other: TensorLike, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError({ op: 'add_', arg: 'options.alpha', expected: 'a finite number', got: fmtValue(alpha) });
-  const [a, b] = operands('add_', self('add_', t), other, ['self', 'other']);
+  const [a, b] = inplaceOperands('add_', t, other);
+  if (a.dtype === 'int32' && !Number.isInteger(alpha)) throw new DTypeError({ op: 'add_', arg: 'options.alpha', expected: 'an integer for an int32 self', got: fmtValue(alpha) });
   return apply(addInPlaceOp, [a, b], { alpha })[0]!;
 }
 
@@ -131,10 +151,10 @@ export function sub_(t: Tensor, other: TensorLike, options: { alpha?: number } =
 
 /** self ← self·other. Returns self. */
 export function mul_(t: Tensor, other: TensorLike): Tensor {
-  return apply(mulInPlaceOp, operands('mul_', self('mul_', t), other, ['self', 'other']), undefined)[0]!;
+  return apply(mulInPlaceOp, inplaceOperands('mul_', t, other), undefined)[0]!;
 }
 
 /** self ← self / other. Returns self. */
 export function div_(t: Tensor, other: TensorLike): Tensor {
-  return apply(divInPlaceOp, operands('div_', self('div_', t), other, ['self', 'other']), undefined)[0]!;
+  return apply(divInPlaceOp, inplaceOperands('div_', t, other), undefined)[0]!;
 }

@@ -9,6 +9,7 @@ import type { Shape } from '../shape.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
+import { checkFillValue } from './scalar.js';
 import { apply1, defineOp, expectTensor, readOptions } from '../op.js';
 import { padKernels } from '../backends/reference/movement_pad.js';
 
@@ -148,6 +149,7 @@ export const padOp = defineOp<PadAttrs, PadInfo>({
   reference: padKernels.pad,
   info: ([x], a) => {
     const plan = padPlan('pad', x!.shape, a.pads, a.mode, a.value);
+    if (a.value !== undefined) checkFillValue('pad', 'options.value', a.value, x!.dtype);
     return { ...plan, outDtypes: [x!.dtype] };
   },
   vjp: ({ info }, [g]) => {

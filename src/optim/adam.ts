@@ -4,7 +4,7 @@ import { tensor, zerosLike } from '../creation.js';
 import { adamStep } from '../ops/optim_ops.js';
 import type { BaseHyper, ParamGroup, ParamState, Params } from './optimizer.js';
 import { Optimizer, checkBaseHyper, checkKeys } from './optimizer.js';
-import { bool, nonNeg, numArray, readOpts, unitOpen } from './validate.js';
+import { bool, lrOrOptions, nonNeg, numArray, readOpts, unitOpen } from './validate.js';
 
 export interface AdamHyper extends BaseHyper {
   betas: [number, number];
@@ -91,8 +91,10 @@ function adamUpdate(group: AdamHyper, p: Tensor, grad: Tensor, state: ParamState
 
 /** `new Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false })`. */
 export class Adam extends Optimizer<AdamHyper> {
-  constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
-    super('Adam', params, defaultsFrom('Adam', options, 0), checker('Adam'));
+  constructor(params: Params<AdamHyper>, options?: AdamOptions);
+  constructor(params: Params<AdamHyper>, lr: number, options?: Omit<AdamOptions, 'lr'>);
+  constructor(params: Params<AdamHyper>, lrOrOpts: number | AdamOptions = {}, more?: AdamOptions) {
+    super('Adam', params, defaultsFrom('Adam', lrOrOptions('Adam', lrOrOpts, more), 0), checker('Adam'));
   }
 
   protected update(group: ParamGroup<AdamHyper>, p: Tensor, grad: Tensor, state: ParamState): void {
@@ -105,8 +107,10 @@ export class Adam extends Optimizer<AdamHyper> {
  * Adam with decoupled weight decay p *= 1 − lr·weightDecay.
  */
 export class AdamW extends Optimizer<AdamHyper> {
-  constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
-    super('AdamW', params, defaultsFrom('AdamW', options, 1e-2), checker('AdamW'));
+  constructor(params: Params<AdamHyper>, options?: AdamOptions);
+  constructor(params: Params<AdamHyper>, lr: number, options?: Omit<AdamOptions, 'lr'>);
+  constructor(params: Params<AdamHyper>, lrOrOpts: number | AdamOptions = {}, more?: AdamOptions) {
+    super('AdamW', params, defaultsFrom('AdamW', lrOrOptions('AdamW', lrOrOpts, more), 1e-2), checker('AdamW'));
   }
 
   protected update(group: ParamGroup<AdamHyper>, p: Tensor, grad: Tensor, state: ParamState): void {

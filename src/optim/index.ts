@@ -9,3 +9,5 @@ export { LRScheduler, StepLR, CosineAnnealingLR } from './lr_scheduler.js';
 export type { LRSchedulerStateDict, StepLRStateDict, CosineAnnealingLRStateDict } from './lr_scheduler.js';
 export { ReduceLROnPlateau } from './plateau.js';
 export type { ReduceLROnPlateauOptions, ReduceLROnPlateauStateDict } from './plateau.js';
+// tensors from this entry point have their methods (x.sum(), x.tolist()...) even without importing 'convkit'
+import '../methods.js';

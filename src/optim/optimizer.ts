@@ -235,6 +235,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
           if (t.shape.length !== p.shape.length || t.shape.some((d, j) => d !== p.shape[j])) {
             throw new ShapeError({ op, arg, expected: `the parameter's shape ${fmtShape(p.shape)}`, got: fmtShape(t.shape) });
           }
+          if (t.dtype === 'int32') throw new DTypeError({ op, arg, expected: `float values for a ${p.dtype} parameter`, got: 'an int32 tensor' });
           out[name] = cloneTensor(t, p.dtype);
         }
       }

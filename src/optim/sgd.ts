@@ -5,7 +5,7 @@ import { zerosLike } from '../creation.js';
 import { sgdStep } from '../ops/optim_ops.js';
 import type { BaseHyper, ParamGroup, ParamState, Params } from './optimizer.js';
 import { Optimizer, checkBaseHyper, checkKeys } from './optimizer.js';
-import { bool, nonNeg, readOpts } from './validate.js';
+import { bool, nonNeg, readOpts, lrOrOptions } from './validate.js';
 
 export interface SGDHyper extends BaseHyper {
   momentum: number;
@@ -48,7 +48,8 @@ function checkSGD(h: Record<string, unknown>, arg: string): SGDHyper {
 }
 
 /**
- * `new SGD(params, { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0, maximize = false })`.
+ * `new SGD(params, { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0, maximize = false })`,
+ * or with torch's positional learning rate `new SGD(params, 0.1, { momentum: 0.9 })`.
  *
  * Per element, with g the gradient (negated when maximising):
  *   g += weightDecay·p;  buf = g on the first step, else momentum·buf + (1 − dampening)·g;
@@ -56,8 +57,10 @@ function checkSGD(h: Record<string, unknown>, arg: string): SGDHyper {
  * State: `momentumBuffer` (only when momentum ≠ 0).
  */
 export class SGD extends Optimizer<SGDHyper> {
-  constructor(params: Params<SGDHyper>, options: SGDOptions) {
-    const o = readOpts<SGDOptions>('SGD', options, KEYS);
+  constructor(params: Params<SGDHyper>, options: SGDOptions);
+  constructor(params: Params<SGDHyper>, lr: number, options?: Omit<SGDOptions, 'lr'>);
+  constructor(params: Params<SGDHyper>, lrOrOpts: number | SGDOptions, more?: SGDOptions) {
+    const o = readOpts<SGDOptions>('SGD', lrOrOptions('SGD', lrOrOpts, more), KEYS);
     const defaults = checkSGD(
       {
         lr: o.lr,

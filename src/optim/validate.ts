@@ -59,3 +59,20 @@ export function record(op: string, arg: string, v: unknown): Record<string, unkn
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ValueError({ op, arg, expected: 'an object', got: fmtValue(v) });
   return v as Record<string, unknown>;
 }
+
+/**
+ * torch's positional learning rate: `SGD(params, 0.1)` and `SGD(params, 0.1, { momentum })` read
+ * as `SGD(params, { lr: 0.1, momentum })`; an options object passes through. Giving lr both ways
+ * is refused.
+ */
+export function lrOrOptions<O extends { lr?: number }>(op: string, lrOrOpts: number | O | undefined, more: O | undefined): O | undefined {
+  if (typeof lrOrOpts !== 'number') {
+    if (more !== undefined) throw new ValueError({ op, arg: 'options', expected: 'one options object (after the params, or after a positional lr)', got: 'two options objects' });
+    return lrOrOpts;
+  }
+  if (more !== undefined && (typeof more !== 'object' || more === null)) throw new ValueError({ op, arg: 'options', expected: 'an options object', got: fmtValue(more) });
+  if (more?.lr !== undefined) {
+    throw new ValueError({ op, arg: 'options.lr', expected: 'the learning rate given once', got: `lr ${lrOrOpts} positionally and options.lr ${fmtValue(more.lr)}`, message: `${op}: the learning rate is given twice (${lrOrOpts} and options.lr ${fmtValue(more.lr)})` });
+  }
+  return { ...more, lr: lrOrOpts } as O;
+}

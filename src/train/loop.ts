@@ -26,10 +26,20 @@ export interface StepReport {
   seen: number;
 }
 
+/** Where an epoch stands: batches done and the running sums behind its mean loss and accuracy. */
+export interface EpochPosition {
+  batch: number;
+  lossSum: number;
+  correct: number;
+  seen: number;
+}
+
 export interface EpochResult {
   loss: number;
   accuracy: number;
   examples: number;
+  /** The position reached (all batches, or fewer when `shouldStop` ended the epoch early). */
+  position: EpochPosition;
   /** Set when a non-finite loss stopped the epoch. */
   nonFinite?: { batch: number; loss: number; input: Tensor };
   /** Set when `signal` or `shouldStop` ended the epoch before its last batch. */
@@ -49,6 +59,11 @@ export interface TrainEpochOptions {
   shouldStop?: () => boolean;
   /** Aborting it stops after the current batch (the model stays consistent: a step is never cut). */
   signal?: AbortSignal;
+  /**
+   * Continue an epoch that stopped at this position: `batches` must then yield the batches after
+   * it (see `DataLoader.iterFrom`), and the reported means include the batches before it.
+   */
+  start?: EpochPosition;
 }
 
 function countCorrect(logits: Tensor, target: Tensor): number {
@@ -74,10 +89,8 @@ const breathe = (): Promise<void> => new Promise((resolve) => setTimeout(resolve
  */
 export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>, batches: Iterable<Batch> & { length: number }, options: TrainEpochOptions = {}): Promise<EpochResult> {
   model.train();
-  let lossSum = 0;
-  let correct = 0;
-  let seen = 0;
-  let b = 0;
+  let { batch: b, lossSum, correct, seen } = options.start ?? { batch: 0, lossSum: 0, correct: 0, seen: 0 };
+  const pos = (): EpochPosition => ({ batch: b, lossSum, correct, seen });
   let stopped = false;
   for (const batch of batches) {
     if (options.signal?.aborted) {
@@ -91,7 +104,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     const loss = crossEntropy(logits, batch.target);
     const l = loss.item();
     b++;
-    if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, nonFinite: { batch: b, loss: l, input } };
+    if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, position: pos(), nonFinite: { batch: b, loss: l, input } };
     loss.backward();
     options.diagnostics?.afterBackward();
     optimizer.step();
@@ -106,7 +119,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
       break;
     }
   }
-  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, ...(stopped ? { stopped } : {}) };
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, position: pos(), ...(stopped ? { stopped } : {}) };
 }
 
 export interface EvalResult {

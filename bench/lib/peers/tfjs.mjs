@@ -2,7 +2,7 @@
 // tfjs is NHWC-native: inputs are [N, H, W, C] and filters [K, K, Cin, Cout] (depthwise:
 // [K, K, C, 1]); padding is given explicitly, so every layer has PyTorch's geometry and FLOPs.
 // The wasm backend runs its non-threaded SIMD binary: the threaded one needs Web Workers, which
-// the Node build of tfjs-backend-wasm does not get (ANCHORS.md: "threads fail in Node").
+// the Node build of tfjs-backend-wasm does not get (measured: its threads fail in Node).
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { CONVS } from '../workloads.mjs';
