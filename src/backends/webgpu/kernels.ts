@@ -1,0 +1,5 @@
+/** Every WebGPU kernel, by op. */
+import type { GpuEntry } from './kernel.js';
+import { webgpuMatmulKernels } from './matmul.js';
+
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels];
