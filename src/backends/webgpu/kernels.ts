@@ -1,5 +1,6 @@
 /** Every WebGPU kernel, by op. */
 import type { GpuEntry } from './kernel.js';
 import { webgpuMatmulKernels } from './matmul.js';
+import { webgpuConvKernels } from './conv.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels];
