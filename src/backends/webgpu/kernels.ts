@@ -2,5 +2,6 @@
 import type { GpuEntry } from './kernel.js';
 import { webgpuMatmulKernels } from './matmul.js';
 import { webgpuConvKernels } from './conv.js';
+import { webgpuElementwiseKernels } from './elementwise.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels];
