@@ -3,5 +3,6 @@ import type { GpuEntry } from './kernel.js';
 import { webgpuMatmulKernels } from './matmul.js';
 import { webgpuConvKernels } from './conv.js';
 import { webgpuElementwiseKernels } from './elementwise.js';
+import { webgpuReduceKernels } from './reduce.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels];

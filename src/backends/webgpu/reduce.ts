@@ -1,0 +1,217 @@
+/**
+ * Reductions on WebGPU: sum, mean, amax/amin, argmax/argmin, max/min along a dimension (values
+ * and indices), var/std (two passes: the mean, then squared deviations) and logsumexp (the
+ * maximum, then Σ exp(x − max)).
+ *
+ * The input's dimensions split into kept ones (indexing the output, row-major) and reduced ones
+ * (indexing a group, row-major: a group position is the index along a single reduced dimension,
+ * the flat index for a full reduction), each list coalesced. Small groups (≤ 64) take one thread
+ * per output; larger ones a workgroup per output: 256 threads accumulate strided slices, then a
+ * tree in workgroup memory combines them. Extrema carry (value, position) pairs and prefer a NaN,
+ * then the larger (smaller) value, then the earlier position, so any combination order gives the
+ * reference's answer: the first NaN, else the first extreme element.
+ */
+import type { DType } from '../../dtype.js';
+import type { ReduceInfo } from '../../ops/reduce.js';
+import { meanOp, sumOp } from '../../ops/reduce.js';
+import { amaxOp, aminOp, argmaxOp, argminOp, maxDimOp, minDimOp } from '../../ops/reduce_minmax.js';
+import { logsumexpOp, stdOp, varOp } from '../../ops/reduce_stats.js';
+import type { VarInfo } from '../../ops/reduce_stats.js';
+import { gpu } from './device.js';
+import type { GpuBuf } from './runtime.js';
+import type { Program, Scalar } from './program.js';
+import { program } from './program.js';
+import type { GpuKernel } from './kernel.js';
+import { entry, float32Only, groupsFor } from './kernel.js';
+import { contiguousStrides } from './map.js';
+import { WGSL_MATH } from './wgsl_math.js';
+
+/** (size, stride) runs of the kept and of the reduced dimensions, coalesced. */
+interface Split {
+  readonly kept: [number, number][];
+  readonly red: [number, number][];
+}
+
+function merge(dims: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [n, s] of dims) {
+    if (n === 1) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === s * n) {
+      last[0] *= n;
+      last[1] = s;
+    } else out.push([n, s]);
+  }
+  return out;
+}
+
+function split(info: ReduceInfo): Split {
+  const st = contiguousStrides(info.inShape);
+  const kept: [number, number][] = [];
+  const red: [number, number][] = [];
+  info.inShape.forEach((n, d) => (info.dims.includes(d) ? red : kept).push([n, st[d]!]));
+  return { kept: merge(kept), red: merge(red) };
+}
+
+/** WGSL for `offsetOf{K|R}(i)`: the input offset of index i over one coalesced list. */
+function offsetFn(name: string, prefix: string, rank: number): string {
+  const lines = [`fn ${name}(i: u32) -> u32 {`, '  var rem = i;', '  var off = 0u;'];
+  for (let d = rank - 1; d >= 0; d--) lines.push(`  off = off + (rem % P.${prefix}n${d}) * P.${prefix}s${d}; rem = rem / P.${prefix}n${d};`);
+  lines.push('  return off;', '}');
+  return lines.join('\n');
+}
+
+type Kind = 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'lse';
+
+/**
+ * The state one thread accumulates and how two states combine. For extrema the state is a value
+ * and a position; for the others a float.
+ */
+function kernelCode(kind: Kind, wide: boolean, outputs: { vals: boolean; idx: boolean }): string {
+  const arg = kind === 'max' || kind === 'min';
+  const cmp = kind === 'min' ? '<' : '>';
+  // the reduction over the group of output o of a per-element expression, by one thread or by a workgroup
+  const reduceSum = (expr: string, into: string): string =>
+    wide
+      ? `  { var a = 0.0;
+    for (var k = li; k < P.G; k = k + 256u) { let v = x[base + offsetOfR(k)]; a = a + (${expr}); }
+    red[li] = a;
+    workgroupBarrier();
+    for (var s = 128u; s > 0u; s = s >> 1u) { if (li < s) { red[li] = red[li] + red[li + s]; } workgroupBarrier(); }
+    ${into} = red[0];
+    workgroupBarrier(); }`
+      : `  { var a = 0.0;
+    for (var k = 0u; k < P.G; k = k + 1u) { let v = x[base + offsetOfR(k)]; a = a + (${expr}); }
+    ${into} = a; }`;
+  const head = wide ? '  let o = wg;\n  if (o >= P.nOut) { return; }' : '  let o = wg * 256u + li;\n  if (o >= P.nOut) { return; }';
+  const lines = [head, '  let base = offsetOfK(o);'];
+  if (arg) {
+    const better = `fn better(v1: f32, i1: u32, v2: f32, i2: u32) -> bool {
+  let n1 = isnan_(v1);
+  let n2 = isnan_(v2);
+  if (n1 != n2) { return n1; }
+  if (!n1 && v1 != v2) { return v1 ${cmp} v2; }
+  return i1 < i2;
+}`;
+    const store = [outputs.vals ? '  vals[o] = bv;' : '', outputs.idx ? '  idx[o] = i32(bi);' : ''].join('\n');
+    if (wide) {
+      lines.push(`  var bv = 0.0;
+  var bi = 0xffffffffu;
+  for (var k = li; k < P.G; k = k + 256u) {
+    let v = x[base + offsetOfR(k)];
+    if (bi == 0xffffffffu || better(v, k, bv, bi)) { bv = v; bi = k; }
+  }
+  red[li] = bv;
+  redI[li] = bi;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s = s >> 1u) {
+    if (li < s && redI[li + s] != 0xffffffffu && (redI[li] == 0xffffffffu || better(red[li + s], redI[li + s], red[li], redI[li]))) {
+      red[li] = red[li + s];
+      redI[li] = redI[li + s];
+    }
+    workgroupBarrier();
+  }
+  if (li != 0u) { return; }
+  bv = red[0];
+  bi = redI[0];
+${store}`);
+    } else {
+      lines.push(`  var bv = x[base + offsetOfR(0u)];
+  var bi = 0u;
+  for (var k = 1u; k < P.G; k = k + 1u) {
+    let v = x[base + offsetOfR(k)];
+    if (better(v, k, bv, bi)) { bv = v; bi = k; }
+  }
+${store}`);
+    }
+    return `${better}\n@@${lines.join('\n')}`;
+  }
+  lines.push('  var r = 0.0;');
+  if (kind === 'sum' || kind === 'mean') {
+    lines.push(reduceSum('v', 'r'));
+    if (kind === 'mean') lines.push('  r = select(r / f32(P.G), nan_(), P.G == 0u);');
+  } else if (kind === 'var' || kind === 'std') {
+    lines.push('  var m = 0.0;', reduceSum('v', 'm'), '  m = m / f32(P.G);', reduceSum('(v - m) * (v - m)', 'r'));
+    // ss / dof with IEEE division by zero (0/0 NaN, x/0 inf), decided here
+    lines.push('  r = select(r / P.dof, select(inf_(), nan_(), r == 0.0 || isnan_(r)), P.dof == 0.0);');
+    if (kind === 'std') lines.push('  r = sqrt(r);');
+  } else {
+    // logsumexp: the maximum ignoring NaN (0 when infinite), then m + log Σ exp(x − m)
+    const maxOf = wide
+      ? `  { var a = -inf_();
+    for (var k = li; k < P.G; k = k + 256u) { let v = x[base + offsetOfR(k)]; if (v > a) { a = v; } }
+    red[li] = a;
+    workgroupBarrier();
+    for (var s = 128u; s > 0u; s = s >> 1u) { if (li < s && red[li + s] > red[li]) { red[li] = red[li + s]; } workgroupBarrier(); }
+    m = red[0];
+    workgroupBarrier(); }`
+      : `  { var a = -inf_();
+    for (var k = 0u; k < P.G; k = k + 1u) { let v = x[base + offsetOfR(k)]; if (v > a) { a = v; } }
+    m = a; }`;
+    lines.push('  var m = 0.0;', maxOf, '  if (isinf_(m)) { m = 0.0; }', reduceSum('exp_(v - m)', 'r'), '  r = log_(r) + m;');
+  }
+  if (wide) lines.push('  if (li != 0u) { return; }');
+  lines.push('  vals[o] = r;');
+  return `@@${lines.join('\n')}`;
+}
+
+const cache = new Map<string, Program>();
+
+function reduceProgram(kind: Kind, keptRank: number, redRank: number, wide: boolean, outputs: { vals: boolean; idx: boolean }): Program {
+  const key = `${kind} ${keptRank} ${redRank} ${wide} ${outputs.vals} ${outputs.idx}`;
+  let p = cache.get(key);
+  if (p) return p;
+  const params: (readonly [string, Scalar])[] = [['nOut', 'u32'], ['G', 'u32'], ['dof', 'f32']];
+  for (let d = 0; d < keptRank; d++) params.push([`Kn${d}`, 'u32'], [`Ks${d}`, 'u32']);
+  for (let d = 0; d < redRank; d++) params.push([`Rn${d}`, 'u32'], [`Rs${d}`, 'u32']);
+  const [fns, body] = kernelCode(kind, wide, outputs).split('@@') as [string, string];
+  const buffers = [
+    ...(outputs.vals ? [{ name: 'vals', type: 'f32' as const, write: true }] : []),
+    ...(outputs.idx ? [{ name: 'idx', type: 'i32' as const, write: true }] : []),
+    { name: 'x', type: 'f32' as const },
+  ];
+  p = program({
+    name: kind,
+    buffers,
+    params,
+    workgroupSize: [256],
+    helpers: `${WGSL_MATH}
+${wide ? 'var<workgroup> red: array<f32, 256>;\nvar<workgroup> redI: array<u32, 256>;' : ''}
+${offsetFn('offsetOfK', 'K', keptRank)}
+${offsetFn('offsetOfR', 'R', redRank)}
+${fns}`,
+    body,
+  });
+  cache.set(key, p);
+  return p;
+}
+
+function runReduce(kind: Kind, info: ReduceInfo, outs: { vals?: GpuBuf; idx?: GpuBuf }, x: GpuBuf, dof = 0): void {
+  const s = split(info);
+  const nOut = info.outShapes[0]!.reduce((p, d) => p * d, 1);
+  if (nOut === 0) return;
+  const wide = info.groupSize > 64;
+  const flags = { vals: outs.vals !== undefined, idx: outs.idx !== undefined };
+  const values = [nOut, info.groupSize, dof, ...s.kept.flat(), ...s.red.flat()];
+  const bufs = [...(outs.vals ? [outs.vals.buffer] : []), ...(outs.idx ? [outs.idx.buffer] : []), x.buffer];
+  gpu().dispatch(reduceProgram(kind, s.kept.length, s.red.length, wide, flags), bufs, values, wide ? nOut : groupsFor(nOut));
+}
+
+/** Extrema of empty groups are left to the reference (there is no element to pick). */
+const nonEmpty = (info: ReduceInfo, dtypes: readonly DType[]): boolean => float32Only(info, dtypes) && info.groupSize > 0;
+const simple = (kind: Kind): GpuKernel<ReduceInfo> => ({ supports: float32Only, run: (info, [o], [x]) => runReduce(kind, info, { vals: o! }, x!) });
+const stats = (kind: Kind): GpuKernel<VarInfo> => ({ supports: float32Only, run: (info, [o], [x]) => runReduce(kind, info, { vals: o! }, x!, info.dof) });
+
+export const webgpuReduceKernels = [
+  entry(sumOp, simple('sum')),
+  entry(meanOp, simple('mean')),
+  entry(amaxOp, { ...simple('max'), supports: nonEmpty }),
+  entry(aminOp, { ...simple('min'), supports: nonEmpty }),
+  entry(argmaxOp, { supports: nonEmpty, run: (info, [i], [x]) => runReduce('max', info, { idx: i! }, x!) }),
+  entry(argminOp, { supports: nonEmpty, run: (info, [i], [x]) => runReduce('min', info, { idx: i! }, x!) }),
+  entry(maxDimOp, { supports: nonEmpty, run: (info, [v, i], [x]) => runReduce('max', info, { vals: v!, idx: i! }, x!) }),
+  entry(minDimOp, { supports: nonEmpty, run: (info, [v, i], [x]) => runReduce('min', info, { vals: v!, idx: i! }, x!) }),
+  entry(varOp, stats('var')),
+  entry(stdOp, stats('std')),
+  entry(logsumexpOp, simple('lse')),
+];
