@@ -53,7 +53,15 @@ function gpuData(t: Tensor): Float32Array | Int32Array {
   throw new Error(`checkOnGpu: ${t.dtype} input (only float32/int32 go to the GPU)`);
 }
 
-export async function checkOnGpu(fn: () => unknown, rtol = 2e-6): Promise<CheckResult> {
+export interface CheckOptions {
+  /** Tolerance relative to the output's scale (see `compare`). */
+  rtol?: number;
+  /** Runs after the reference pass and before the GPU replay (e.g. re-seeding the generator a mask draws from). */
+  beforeReplay?: () => void;
+}
+
+export async function checkOnGpu(fn: () => unknown, opts: number | CheckOptions = {}): Promise<CheckResult> {
+  const { rtol = 2e-6, beforeReplay } = typeof opts === 'number' ? { rtol: opts } : opts;
   const rt = await runtime();
   const events: OpEvent[] = [];
   const prev = getBackend();
@@ -63,6 +71,7 @@ export async function checkOnGpu(fn: () => unknown, rtol = 2e-6): Promise<CheckR
   } finally {
     setBackend(prev);
   }
+  beforeReplay?.();
   const ran: string[] = [];
   const declined: string[] = [];
   for (const e of events) {

@@ -4,5 +4,6 @@ import { webgpuMatmulKernels } from './matmul.js';
 import { webgpuConvKernels } from './conv.js';
 import { webgpuElementwiseKernels } from './elementwise.js';
 import { webgpuReduceKernels } from './reduce.js';
+import { webgpuActivationKernels } from './activation.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels];
