@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { BackendError } from '../src/index.js';
 import { acquireRuntime } from '../src/backends/webgpu/acquire.js';
 import { program } from '../src/backends/webgpu/program.js';
-import { sizeClass } from '../src/backends/webgpu/pool.js';
+import { sizeClass } from '../src/backends/webgpu/buffer_pool.js';
 import { runtime } from './webgpu_helpers.js';
 
 /** out[i] = x[i]·scale + i, one thread per element, 64 per workgroup. */

@@ -176,7 +176,7 @@ const dropoutMask: GpuKernel<DropoutMaskInfo> = {
     const n = out!.n;
     const bits = new Int32Array(Math.max(1, Math.ceil(n / 32)));
     // the reference's draw, element by element: kept when the uniform draw is at least p
-    for (let i = 0; i < n; i++) if (info.generator.random() >= info.p) bits[i >> 5] |= 1 << (i & 31);
+    for (let i = 0; i < n; i++) if (info.generator.random() >= info.p) bits[i >> 5] = bits[i >> 5]! | (1 << (i & 31));
     const rt = gpu();
     const b = rt.upload(bits);
     rt.dispatch(expandBits, [out!.buffer, b.buffer], [n, info.scale], groupsFor(n));

@@ -5,5 +5,6 @@ import { webgpuConvKernels } from './conv.js';
 import { webgpuElementwiseKernels } from './elementwise.js';
 import { webgpuReduceKernels } from './reduce.js';
 import { webgpuActivationKernels } from './activation.js';
+import { webgpuPoolKernels } from './pooling.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels];

@@ -13,8 +13,8 @@
  */
 import type { DType } from '../../dtype.js';
 import { BackendError } from '../../errors.js';
-import { BufferPool, MAP_READ, USAGE } from './pool.js';
-import type { PoolStats } from './pool.js';
+import { BufferPool, MAP_READ, USAGE } from './buffer_pool.js';
+import type { PoolStats } from './buffer_pool.js';
 import type { Program } from './program.js';
 import { packParams } from './program.js';
 
