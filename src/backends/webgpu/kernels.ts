@@ -6,5 +6,6 @@ import { webgpuElementwiseKernels } from './elementwise.js';
 import { webgpuReduceKernels } from './reduce.js';
 import { webgpuActivationKernels } from './activation.js';
 import { webgpuPoolKernels } from './pooling.js';
+import { webgpuNormKernels } from './norm.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels];
