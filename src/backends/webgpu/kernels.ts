@@ -7,5 +7,6 @@ import { webgpuReduceKernels } from './reduce.js';
 import { webgpuActivationKernels } from './activation.js';
 import { webgpuPoolKernels } from './pooling.js';
 import { webgpuNormKernels } from './norm.js';
+import { webgpuLossKernels } from './loss.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels, ...webgpuLossKernels];

@@ -1,5 +1,5 @@
 /**
- * Element-wise programs: one thread per output element computing an expression of up to three
+ * Element-wise programs: one thread per output element computing an expression of up to four
  * inputs, each read through broadcast strides. Dimensions are coalesced first (the reference
  * backend's `coalesce`), so most calls run at rank 1 or 2; the rank is part of the program, the
  * sizes and strides are parameters, so one compiled program serves every shape of that rank.
@@ -16,7 +16,7 @@ import { groupsFor } from './kernel.js';
 export const elemOf = (d: DType): Elem => (d === 'int32' ? 'i32' : 'f32');
 
 /** Input names in expressions. */
-const NAMES = ['a', 'b', 'c'];
+const NAMES = ['a', 'b', 'c', 'd'];
 
 export interface MapSpec {
   /** Names the program (and keys the cache, with the types and rank). */
@@ -25,7 +25,7 @@ export interface MapSpec {
   readonly out: Elem;
   /** Extra parameters (scalars the expression reads as P.<name>). */
   readonly extra?: readonly (readonly [string, Scalar])[];
-  /** The output value as a WGSL expression of a, b, c (the inputs' values) and P. */
+  /** The output value as a WGSL expression of a, b, c, d (the inputs' values) and P. */
   readonly expr: string;
   /** WGSL functions the expression calls. */
   readonly helpers?: string;
