@@ -8,5 +8,6 @@ import { webgpuActivationKernels } from './activation.js';
 import { webgpuPoolKernels } from './pooling.js';
 import { webgpuNormKernels } from './norm.js';
 import { webgpuLossKernels } from './loss.js';
+import { webgpuMovementKernels } from './movement.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels, ...webgpuLossKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels, ...webgpuLossKernels, ...webgpuMovementKernels];
