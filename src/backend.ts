@@ -1,34 +1,81 @@
 /**
- * Backends are tables of kernels keyed by op name. The reference backend is complete; a faster
- * backend may hold only some kernels and falls back to the reference for the rest.
+ * Backends: a device where tensors live and a table of kernels keyed by op definition. The
+ * reference kernels are part of each op's definition (`OpDef.reference`), so every op runs
+ * everywhere; a backend holds the kernels it makes faster, and an op without one on the current
+ * backend runs its reference kernel (its inputs move to JavaScript memory, counted).
  */
-import type { Data } from './dtype.js';
+import type { DType, Data } from './dtype.js';
 import { BackendError, fmtValue } from './errors.js';
-import { reference } from './backends/reference/index.js';
+import type { OpDef, OpInfo } from './op.js';
+import type { Device } from './storage.js';
 
 /**
- * A destination-passing kernel: reads `ins`, writes every element of `outs` (freshly allocated,
- * zero-filled, sized by the op's shape rule). `info` is what the op's shape rule returned.
+ * A destination-passing kernel: reads `ins`, writes every element of `outs` (contents undefined
+ * on devices, zero-filled on the host), sized by the op's shape rule. `info` is the plan the op's
+ * shape rule returned. For in-place ops, `outs[k]` is the very buffer `ins[op.inplace[k]]`.
  */
-export type Kernel<I> = (info: I, outs: Data[], ins: Data[]) => void;
+export type Kernel<I, B = Data> = (info: I, outs: B[], ins: B[]) => void;
 
-export interface Backend {
-  readonly name: string;
-  /** Kernels keyed by op name. `never` lets each entry take its own op's info type. */
-  readonly kernels: Readonly<Record<string, Kernel<never>>>;
+/** A device kernel may decline at run time by returning false (scratch memory could not be had): the reference kernel then runs. */
+export type DeviceKernel<I, B> = (info: I, outs: B[], ins: B[]) => void | boolean;
+
+export interface KernelEntry<I, B> {
+  readonly run: DeviceKernel<I, B>;
+  /** False where this backend cannot run the plan (dtype, size): the reference kernel runs instead. */
+  readonly supports?: (info: I, dtypes: readonly DType[]) => boolean;
 }
 
-const backends = new Map<string, Backend>([[reference.name, reference]]);
-/** The reference backend is complete: every other backend falls back to it kernel by kernel. */
-const fallback: Backend = reference;
-let current: Backend = reference;
+/** Kernels keyed by op definition, each typed by its op's plan. */
+export class KernelTable<B> {
+  // One map for every op, so entries are stored type-erased; `set`/`get` re-attach the op's plan
+  // type, which is sound because an entry is only ever stored under the op it was typed for.
+  private readonly map = new Map<object, KernelEntry<unknown, B>>();
+
+  set<A, I extends OpInfo>(op: OpDef<A, I>, k: DeviceKernel<I, B> | KernelEntry<I, B>): this {
+    this.map.set(op, (typeof k === 'function' ? { run: k } : k) as KernelEntry<unknown, B>);
+    return this;
+  }
+
+  get<A, I extends OpInfo>(op: OpDef<A, I>): KernelEntry<I, B> | undefined {
+    return this.map.get(op) as KernelEntry<I, B> | undefined;
+  }
+
+  has(op: object): boolean {
+    return this.map.has(op);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export interface Backend<B = unknown> {
+  readonly name: string;
+  /** Where this backend's tensors live; null: JavaScript memory (typed arrays). */
+  readonly device: Device<B> | null;
+  readonly kernels: KernelTable<B>;
+  /** Resolves when the backend can run (a GPU device acquired); absent for synchronous backends. */
+  readonly init?: () => Promise<void>;
+}
+
+/** The reference backend: JavaScript memory and each op's own reference kernel. */
+export const reference: Backend<Data> = { name: 'reference', device: null, kernels: new KernelTable<Data>() };
+
+const backends = new Map<string, Backend>([[reference.name, reference as Backend]]);
+let current: Backend = reference as Backend;
 
 /** Makes a backend selectable by name with `setBackend`. */
-export function registerBackend(b: Backend): void {
-  backends.set(b.name, b);
+export function registerBackend<B>(b: Backend<B>): void {
+  backends.set(b.name, b as Backend);
 }
 
-export function setBackend(name: string): void {
+/**
+ * Selects the backend ops run on. Returns a promise that resolves once the backend is ready (a
+ * GPU backend acquires its device first; the CPU backends are ready at once, so their selection
+ * takes effect before the promise is even awaited). A backend that cannot start rejects with a
+ * typed error and the previous backend stays selected.
+ */
+export function setBackend(name: string): Promise<void> {
   const b = backends.get(name);
   if (!b) {
     throw new BackendError({
@@ -38,28 +85,29 @@ export function setBackend(name: string): void {
       got: fmtValue(name),
     });
   }
-  current = b;
+  if (!b.init) {
+    current = b;
+    return Promise.resolve();
+  }
+  return b.init().then(() => {
+    current = b;
+  });
 }
 
 export function getBackend(): string {
   return current.name;
 }
 
-export function listBackends(): string[] {
-  return [...backends.keys()];
+/** The selected backend (the dispatcher's view). @internal */
+export function currentBackend(): Backend {
+  return current;
 }
 
-/** The kernel for `op` on the current backend, else on the reference. */
-export function kernelFor(op: string): Kernel<never> {
-  const k = current.kernels[op] ?? fallback.kernels[op];
-  if (!k) {
-    throw new BackendError({
-      op,
-      arg: 'backend',
-      expected: `a kernel for ${op}`,
-      got: `none on backend ${getBackend()}`,
-      message: `${op}: no kernel registered on backend "${getBackend()}" or the reference backend`,
-    });
-  }
-  return k;
+/** A registered backend by name. @internal */
+export function backendByName(name: string): Backend | undefined {
+  return backends.get(name);
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
 }

@@ -5,7 +5,7 @@ import { ShapeError, ValueError, fmtShape, fmtValue } from './errors.js';
 import type { Shape } from './shape.js';
 import { numel } from './shape.js';
 import type { NestedArray } from './tensor.js';
-import { Tensor, isTensor } from './tensor.js';
+import { Tensor, isTensor, valuesOf } from './tensor.js';
 import type { Generator } from './random.js';
 import { defaultGenerator } from './random.js';
 
@@ -49,7 +49,7 @@ export function tensor(data: NestedArray | Data | readonly number[] | Tensor, op
   const op = 'tensor';
   let dtype = checkDtype(op, options.dtype);
   if (isTensor(data)) {
-    return finish(new Tensor(castData(data.data, dtype ?? data.dtype), options.shape ?? data.shape), options);
+    return finish(new Tensor(castData(valuesOf(data), dtype ?? data.dtype), options.shape ?? data.shape), options);
   }
   if (ArrayBuffer.isView(data)) {
     if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array)) {

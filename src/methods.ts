@@ -14,11 +14,28 @@ import { amax, amin, argmax, argmin, mean, sum } from './ops/reduce.js';
 import { clone, expand, flatten, flip, narrow, permute, reshape, squeeze, to, transpose, unsqueeze } from './ops/movement.js';
 import { matmul } from './ops/matmul.js';
 import { relu, sigmoid, softmax, logSoftmax, tanh } from './ops/activation.js';
+import { add_, copy_, div_, fill_, mul_, sub_, zero_ } from './ops/inplace.js';
+import { runBackward } from './autograd/tape.js';
+import { tapeOps } from './autograd/tape_ops.js';
 
 type Dims = number | readonly number[] | null | undefined;
 
 declare module './tensor.js' {
   interface Tensor {
+    /**
+     * Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires grad.
+     * `gradient` defaults to 1 for a one-element tensor. With `createGraph` the gradients themselves
+     * are recorded, so they can be differentiated again.
+     */
+    backward(gradient?: Tensor, options?: { createGraph?: boolean }): void;
+    /** In place: self ← src (broadcast, converted to self's dtype). */
+    copy_(src: Tensor): this;
+    fill_(value: number): this;
+    zero_(): this;
+    add_(other: TensorLike, options?: { alpha?: number }): this;
+    sub_(other: TensorLike, options?: { alpha?: number }): this;
+    mul_(other: TensorLike): this;
+    div_(other: TensorLike): this;
     add(other: TensorLike): Tensor;
     sub(other: TensorLike): Tensor;
     mul(other: TensorLike): Tensor;
@@ -69,6 +86,14 @@ declare module './tensor.js' {
 }
 
 const P = Tensor.prototype;
+P.backward = function (gradient, options = {}) { runBackward(this, gradient, options.createGraph ?? false, tapeOps); };
+P.copy_ = function (src) { copy_(this, src); return this; };
+P.fill_ = function (v) { fill_(this, v); return this; };
+P.zero_ = function () { zero_(this); return this; };
+P.add_ = function (o, opts) { add_(this, o, opts); return this; };
+P.sub_ = function (o, opts) { sub_(this, o, opts); return this; };
+P.mul_ = function (o) { mul_(this, o); return this; };
+P.div_ = function (o) { div_(this, o); return this; };
 P.add = function (o) { return add(this, o); };
 P.sub = function (o) { return sub(this, o); };
 P.mul = function (o) { return mul(this, o); };

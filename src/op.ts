@@ -1,18 +1,18 @@
 /**
  * How an op is defined once: a shape rule (`info`) that validates inputs and options and returns
- * everything a kernel needs, an optional multiply-accumulate count, kernels per backend (looked up
- * by name, see backend.ts) and a vjp written with public ops (so gradients can be differentiated
- * again). `apply` validates, allocates outputs, runs the kernel, and records the node.
+ * everything a kernel needs, an optional multiply-accumulate count, its reference kernel (other
+ * backends register faster kernels by this definition, see backend.ts) and a vjp written with
+ * public ops (so gradients can be differentiated again). `apply` validates, runs the kernel on
+ * the current backend's device (dispatch.ts), and records the node.
  */
 import type { DType, Data } from './dtype.js';
-import { alloc } from './dtype.js';
-import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
+import { DTypeError, GradError, ShapeError, ValueError, fmtValue } from './errors.js';
 import type { Shape } from './shape.js';
-import { numel } from './shape.js';
 import { Tensor, isTensor } from './tensor.js';
 import type { Node } from './autograd/tape.js';
 import { isGradEnabled } from './autograd/tape.js';
-import { kernelFor } from './backend.js';
+import type { Kernel } from './backend.js';
+import { runKernel } from './dispatch.js';
 
 export interface OpInfo {
   readonly outShapes: readonly Shape[];
@@ -35,6 +35,18 @@ export interface OpDef<A, I extends OpInfo> {
   macs?(info: I): number;
   /** Gradients of the inputs given gradients of the outputs, written with public ops. */
   vjp?(ctx: VjpCtx<I>, grads: readonly Tensor[]): (Tensor | null)[];
+  /** The reference kernel (plain TypeScript over typed arrays, float32 and float64): the living spec. */
+  readonly reference: Kernel<I, Data>;
+  /**
+   * In-place ops: output k is written into input `inplace[k]` (same shape and dtype), and the op
+   * returns those input tensors. They never record on the tape (see `apply`).
+   */
+  readonly inplace?: readonly number[];
+  /**
+   * Another op whose kernels this one runs (same plan type): e.g. `conv2dOp`, the public call's
+   * view with the user's options, runs `convOp`'s kernels. Backends register the kernel once.
+   */
+  readonly kernelOf?: OpDef<never, I>;
 }
 
 export function defineOp<A, I extends OpInfo>(def: OpDef<A, I>): OpDef<A, I> {
@@ -86,17 +98,37 @@ export function notifyOp(e: OpEvent): void {
 /** Runs an op: validate, allocate, dispatch to the current backend's kernel, record for autograd. */
 export function apply<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor[] {
   const info = op.info(inputs, attrs);
-  const outs: Data[] = info.outShapes.map((s, i) => alloc(info.outDtypes[i]!, numel(s)));
-  const kernel = kernelFor(op.name);
-  kernel(info as never, outs, inputs.map((t) => t.data));
-  const tensors = outs.map((d, i) => new Tensor(d, info.outShapes[i]!));
-  if (op.vjp && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(op, info, inputs, tensors);
+  if (op.inplace) checkInPlace(op, inputs);
+  const storages = runKernel(op, info, inputs);
+  const tensors = op.inplace ? op.inplace.map((i) => inputs[i]!) : storages.map((s, i) => new Tensor(s, info.outShapes[i]!));
+  if (op.vjp && !op.inplace && isGradEnabled() && inputs.some((t) => t.requiresGrad)) record(op, info, inputs, tensors);
   if (observers.length > 0) notifyOp({ name: op.name, def: op as unknown as OpDef<unknown, OpInfo>, inputs, attrs, info, outputs: tensors });
   return tensors;
 }
 
 export function apply1<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[], attrs: A): Tensor {
   return apply(op, inputs, attrs)[0]!;
+}
+
+/**
+ * In-place writes are for values autograd does not differentiate (PyTorch allows more, with
+ * version checks; convkit keeps to what optimizers, loaders and running statistics need): the
+ * written tensors must not require grad while gradients are being recorded.
+ */
+function checkInPlace<A, I extends OpInfo>(op: OpDef<A, I>, inputs: readonly Tensor[]): void {
+  if (!isGradEnabled()) return;
+  for (const i of op.inplace!) {
+    const t = inputs[i]!;
+    if (t.requiresGrad) {
+      throw new GradError({
+        op: op.name,
+        arg: 'input',
+        expected: 'a tensor that does not require grad, or a call inside noGrad()',
+        got: t.isLeaf ? 'a leaf tensor that requires grad' : `the output of ${t._node!.name}, which requires grad`,
+        message: `${op.name}: an in-place write to a tensor that requires grad must run inside noGrad() (as torch.no_grad())`,
+      });
+    }
+  }
 }
 
 function record<A, I extends OpInfo>(op: OpDef<A, I>, info: I, inputs: readonly Tensor[], outputs: Tensor[]): void {
@@ -108,6 +140,8 @@ function record<A, I extends OpInfo>(op: OpDef<A, I>, info: I, inputs: readonly 
     outShapes: info.outShapes,
     outDtypes: info.outDtypes,
     backward: (grads) => vjp({ inputs, outputs, info, needs }, grads),
+    saved: [...inputs, ...outputs],
+    versions: [...inputs, ...outputs].map((t) => t.version),
   };
   outputs.forEach((t, i) => {
     if (t.dtype === 'int32') return;
@@ -134,6 +168,8 @@ export function recordCustom(
     outShapes: outputs.map((t) => t.shape),
     outDtypes: outputs.map((t) => t.dtype),
     backward,
+    saved: inputs,
+    versions: inputs.map((t) => t.version),
   };
   outputs.forEach((t, i) => {
     if (t.dtype === 'int32') return;

@@ -1,5 +1,6 @@
 /**
- * The Tensor: a shape, a dtype and a row-major contiguous typed array, plus the autograd bookkeeping.
+ * The Tensor: a shape, a dtype and a `Storage` holding row-major contiguous values wherever the
+ * backend that computed them keeps them (docs/STORAGE.md), plus the autograd bookkeeping.
  * No maths lives here; operations are functions in `ops/` (also reachable as methods, see
  * `methods.ts`). Tensors are ordinary garbage-collected objects: nothing to dispose.
  */
@@ -9,40 +10,72 @@ import { GradError, ShapeError, ValueError, fmtShape } from './errors.js';
 import type { Shape } from './shape.js';
 import { numel } from './shape.js';
 import type { Node } from './autograd/tape.js';
-import { runBackward } from './autograd/tape.js';
+import { Storage } from './storage.js';
 
 export type NestedArray = number | NestedArray[];
 
 export class Tensor {
   readonly shape: Shape;
   readonly dtype: DType;
-  /** Row-major contiguous values. Mutating it in place bypasses autograd (as `.data` does in torch). */
-  readonly data: Data;
+  readonly numel: number;
+  /** Where the values live. Views (reshape, detach) share it. @internal */
+  readonly _storage: Storage;
   /** Accumulated gradient after `backward()`, for leaves that require grad. */
   grad: Tensor | null = null;
   /** The op that produced this tensor, when it is part of an autograd graph. @internal */
   _node: Node | null = null;
   /** Which output of `_node` this tensor is. @internal */
   _outIndex = 0;
+  /** Zeros the tape made for the gradient of an output nothing used (ops may skip them). @internal */
+  _fillIn = false;
   private _requiresGrad = false;
 
-  /** Wraps existing data without copying. Use `tensor()` in user code. */
-  constructor(data: Data, shape: Shape) {
-    if (data.length !== numel(shape)) {
+  /** Wraps host data without copying (or, given a Storage, views it). Use `tensor()` in user code. */
+  constructor(data: Data | Storage, shape: Shape) {
+    const storage = data instanceof Storage ? data : Storage.fromHost(data, dtypeOf(data));
+    if (storage.length !== numel(shape)) {
       throw new ShapeError({
         op: 'Tensor',
         arg: 'shape',
-        expected: `a shape with ${data.length} elements`,
+        expected: `a shape with ${storage.length} elements`,
         got: `${fmtShape(shape)} (${numel(shape)} elements)`,
       });
     }
-    this.data = data;
+    this._storage = storage;
     this.shape = Object.freeze(shape.slice());
-    this.dtype = dtypeOf(data);
+    this.dtype = storage.dtype;
+    this.numel = storage.length;
   }
 
-  get numel(): number {
-    return this.data.length;
+  /**
+   * The values as a typed array in JavaScript memory, which from then on *is* the tensor's memory:
+   * writing into it changes the tensor (as PyTorch's `.numpy()` shares memory), and in-place ops
+   * write into it. Reading it moves a tensor out of WebAssembly or GPU memory for good; to look at
+   * values without that, use `toArray()`, `item()` or `await t.read()`. On a device whose values
+   * can only be read asynchronously (WebGPU) it throws a BackendError naming `await t.read()`.
+   */
+  get data(): Data {
+    return this._storage.expose('data');
+  }
+
+  /** Bumped by every in-place write to this tensor's storage (PyTorch's `_version`). */
+  get version(): number {
+    return this._storage.version;
+  }
+
+  /** Where the values are: 'host' (JavaScript memory) or a device ('wasm', 'webgpu'). */
+  get device(): string {
+    return this._storage.location;
+  }
+
+  /** The values in a fresh typed array (never shared with the tensor); works on every device. */
+  read(): Promise<Data> {
+    return this._storage.read();
+  }
+
+  /** Nested arrays of numbers, read asynchronously (works on every device). */
+  async array(): Promise<NestedArray> {
+    return nest(await this._storage.read(), this.shape);
   }
 
   get ndim(): number {
@@ -100,51 +133,64 @@ export class Tensor {
     return this;
   }
 
-  /** A tensor sharing this one's data, cut from the graph. */
+  /** A tensor sharing this one's storage, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
-  }
-
-  /**
-   * Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires grad.
-   * `gradient` defaults to 1 for a one-element tensor. With `createGraph` the gradients themselves
-   * are recorded, so they can be differentiated again.
-   */
-  backward(gradient?: Tensor, options: { createGraph?: boolean } = {}): void {
-    runBackward(this, gradient, options.createGraph ?? false);
+    return new Tensor(this._storage, this.shape);
   }
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.data.length !== 1) {
+    if (this.numel !== 1) {
       throw new ShapeError({
         op: 'item',
         arg: 'input',
         expected: 'a tensor with one element',
-        got: `shape ${fmtShape(this.shape)} (${this.data.length} elements)`,
+        got: `shape ${fmtShape(this.shape)} (${this.numel} elements)`,
       });
     }
-    return this.data[0]!;
+    return this._storage.hostSync('item')[0]!;
   }
 
   /** Nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.shape.length) return this.data[offset]!;
-      const n = this.shape[dim]!;
-      let stride = 1;
-      for (let i = dim + 1; i < this.shape.length; i++) stride *= this.shape[i]!;
-      const out: NestedArray[] = [];
-      for (let i = 0; i < n; i++) out.push(build(dim + 1, offset + i * stride));
-      return out;
-    };
-    return build(0, 0);
+    return nest(this._storage.hostSync('toArray'), this.shape);
   }
 
   toString(): string {
     const body = JSON.stringify(this.toArray());
     return `tensor(${body.length > 200 ? body.slice(0, 200) + '...' : body}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this._requiresGrad ? ', requiresGrad=true' : ''})`;
   }
+}
+
+function nest(data: Data, shape: Shape): NestedArray {
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return data[offset]!;
+    const n = shape[dim]!;
+    let stride = 1;
+    for (let i = dim + 1; i < shape.length; i++) stride *= shape[i]!;
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) out.push(build(dim + 1, offset + i * stride));
+    return out;
+  };
+  return build(0, 0);
+}
+
+/**
+ * A tensor's values for reading inside the library, without moving the tensor to JavaScript
+ * memory for good (unlike `.data`). The array must not be written.
+ */
+export function valuesOf(t: Tensor, op = 'read'): Data {
+  return t._storage.hostSync(op);
+}
+
+/**
+ * Writes a tensor's values from JavaScript inside the library (initialisers, converters): `fn`
+ * fills the array in place. The write bumps the version and drops copies on other devices, and,
+ * unlike `.data`, leaves the tensor free to move to a device again.
+ */
+export function writeValues(t: Tensor, fn: (d: Data) => void): Tensor {
+  t._storage.writeHost(fn);
+  return t;
 }
 
 export function isTensor(v: unknown): v is Tensor {

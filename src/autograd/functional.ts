@@ -5,13 +5,14 @@
  */
 import { GradError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { sameShape } from '../shape.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf, writeValues } from '../tensor.js';
 import { zeros, zerosLike } from '../creation.js';
 import { gradOf, isGradEnabled, withGradMode } from './tape.js';
+import { tapeOps } from './tape_ops.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { add } from '../ops/elementwise.js';
-import { castData } from '../dtype.js';
+import { alloc, castData } from '../dtype.js';
 import { reshape } from '../ops/movement.js';
 
 let depth = 0;
@@ -79,7 +80,7 @@ export function valueAndGrad<F extends Fn>(f: F, argnums: number | readonly numb
         const prepared = prepare('grad', args, which);
         const out = scalarOut('grad', (f as unknown as (...a: unknown[]) => unknown)(...prepared));
         const targets = which.map((i) => prepared[i] as Tensor);
-        const gs = gradOf([out], targets, null, true).map((g, k) => g ?? zerosLike(targets[k]!));
+        const gs = gradOf([out], targets, null, true, tapeOps).map((g, k) => g ?? zerosLike(targets[k]!));
         depth--;
         try {
           const res = gs.map(finish);
@@ -116,7 +117,7 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...primals: Tensor[]): [Tens
       throw new ShapeError({ op: 'vjp', arg: 'cotangent', expected: `a tensor of shape ${fmtShape(out.shape)}`, got: fmtValue(ct) });
     }
     if (!out.requiresGrad) return prepared.map((p) => zerosLike(p));
-    const gs = nested(() => gradOf([out], prepared, [ct], true));
+    const gs = nested(() => gradOf([out], prepared, [ct], true, tapeOps));
     return gs.map((g, i) => {
       const r = g ?? zerosLike(prepared[i]!);
       return recording ? r : r.detach();
@@ -141,7 +142,7 @@ export function jvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], 
     const y = f(...prepared);
     if (!y.requiresGrad) return [y, zerosLike(y)] as const;
     const u = zerosLike(y).requiresGrad_(true);
-    const gs = gradOf([y], prepared, [u], true);
+    const gs = gradOf([y], prepared, [u], true, tapeOps);
     let inner: Tensor | null = null;
     gs.forEach((g, i) => {
       if (!g) return;
@@ -149,7 +150,7 @@ export function jvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], 
       inner = inner ? add(inner, term) : term;
     });
     if (inner === null || !(inner as Tensor).requiresGrad) return [y, zerosLike(y)] as const;
-    const [jt] = gradOf([inner], [u], null, true);
+    const [jt] = gradOf([inner], [u], null, true, tapeOps);
     return [y, jt ?? zerosLike(y)] as const;
   });
   return recording ? [out, tan] : [out.detach(), tan.detach()];
@@ -171,16 +172,16 @@ export function jacobian(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | readon
     let gs: (Tensor | null)[] = prepared.map(() => null);
     if (out.requiresGrad) {
       const seed = zeros(out.shape, { dtype: out.dtype });
-      seed.data[k] = 1;
-      gs = nested(() => gradOf([out], prepared, [seed], recording));
+      writeValues(seed, (d) => (d[k] = 1));
+      gs = nested(() => gradOf([out], prepared, [seed], recording, tapeOps));
     }
     gs.forEach((g, i) => rows[i]!.push(g ?? zerosLike(prepared[i]!)));
   }
   const result = prepared.map((p, i) => {
     const shape = [...out.shape, ...p.shape];
     if (recording) return stackRows(rows[i]!, shape);
-    const data = new (p.data.constructor as new (n: number) => Float32Array | Float64Array)(m * p.numel);
-    rows[i]!.forEach((r, k) => data.set(r.data as ArrayLike<number>, k * p.numel));
+    const data = alloc(p.dtype, m * p.numel);
+    rows[i]!.forEach((r, k) => data.set(valuesOf(r), k * p.numel));
     return new Tensor(data, shape);
   });
   return isTensor(inputs) ? result[0]! : result;
@@ -193,7 +194,7 @@ function stackRows(rows: Tensor[], shape: number[]): Tensor {
   let acc: Tensor = zeros([rows.length, per], { dtype: rows[0]?.dtype ?? 'float32' });
   rows.forEach((r, k) => {
     const e = zeros([rows.length, 1], { dtype: r.dtype });
-    e.data[k] = 1;
+    writeValues(e, (d) => (d[k] = 1));
     acc = add(acc, mul(e, reshape(r, [1, per])));
   });
   return reshape(acc, shape);
@@ -219,7 +220,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | reado
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
-  const list = (isTensor(inputs) ? [inputs] : [...inputs]).map((t) => new Tensor(castData(t.data, 'float64'), t.shape));
+  const list = (isTensor(inputs) ? [inputs] : [...inputs]).map((t) => new Tensor(castData(valuesOf(t), 'float64'), t.shape));
   const analytic = jacobian(f, list) as Tensor[];
   const out0 = withGradMode(false, () => f(...list));
   if (out0.dtype !== 'float64') {
@@ -238,7 +239,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor | reado
       x.data[j] = orig;
       for (let k = 0; k < m; k++) {
         const num = (plus[k]! - minus[k]!) / (2 * eps);
-        const ana = analytic[i]!.data[k * n + j]!;
+        const ana = valuesOf(analytic[i]!)[k * n + j]!;
         if (!(Math.abs(num - ana) <= atol + rtol * Math.abs(num))) {
           const at = unravel(j, x.shape);
           const outAt = unravel(k, out0.shape);

@@ -1,15 +1,25 @@
 /**
  * The tape: every op whose inputs require grad records a Node; backward walks the nodes in reverse
- * topological order. Broadcasting is undone here, in one place (`sumToShape`), never in an op's vjp.
+ * topological order. Broadcasting is undone here, in one place (`ops.sumToShape`), never in an
+ * op's vjp. The tape imports no op: its callers hand it the few it needs (`TapeOps`).
  */
 import type { DType } from '../dtype.js';
 import { GradError, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { sumToShape } from '../ops/reduce.js';
-import { add } from '../ops/elementwise.js';
-import { onesLike, zeros } from '../creation.js';
+
+/** The ops the reverse pass needs, supplied by its callers (methods.ts, functional.ts). */
+export interface TapeOps {
+  /** a + b, for accumulating gradients that reach one tensor along several paths. */
+  add(a: Tensor, b: Tensor): Tensor;
+  /** Sums a broadcast gradient back to `shape`. */
+  sumToShape(g: Tensor, shape: Shape): Tensor;
+  /** Zeros standing in for the gradient of an output nothing used. */
+  zeros(shape: Shape, dtype: DType): Tensor;
+  /** The default seed 1 of a one-element output. */
+  onesLike(t: Tensor): Tensor;
+}
 
 export interface Node {
   /** The op's name, for messages and diagnostics. */
@@ -19,6 +29,24 @@ export interface Node {
   readonly outDtypes: readonly DType[];
   /** Maps gradients of the outputs to gradients of the inputs (null: no gradient flows there). */
   backward(grads: readonly Tensor[]): readonly (Tensor | null)[];
+  /** Tensors the backward reads, and their versions when the node was recorded. */
+  readonly saved: readonly Tensor[];
+  readonly versions: readonly number[];
+}
+
+/** An in-place write to a tensor this node saved would make its gradient silently wrong: refuse. */
+function checkVersions(node: Node): void {
+  node.saved.forEach((t, i) => {
+    if (t.version !== node.versions[i]) {
+      throw new GradError({
+        op: 'backward',
+        arg: node.name,
+        expected: `a tensor saved by ${node.name} at version ${node.versions[i]}`,
+        got: `version ${t.version}: it was written in place after ${node.name} used it`,
+        message: `backward: a tensor of shape ${fmtShape(t.shape)} that ${node.name} saved for the gradient was modified by an in-place operation (version ${node.versions[i]} → ${t.version})`,
+      });
+    }
+  });
 }
 
 let gradEnabled = true;
@@ -75,10 +103,6 @@ function topoSort(roots: readonly Tensor[]): Node[] {
   return order;
 }
 
-function accumulate(prev: Tensor | undefined | null, g: Tensor): Tensor {
-  return prev ? add(prev, g) : g;
-}
-
 /**
  * Gradients of `outputs` (weighted by `gradOutputs`) with respect to every tensor in the graph.
  * Returns the gradients of leaves in `leafGrads` and a getter for any tensor (leaf or not).
@@ -87,11 +111,13 @@ export function computeGrads(
   outputs: readonly Tensor[],
   gradOutputs: readonly Tensor[],
   createGraph: boolean,
+  ops: TapeOps,
 ): (t: Tensor) => Tensor | null {
   const slots = new Map<Node, (Tensor | null)[]>();
   const leafGrads = new Map<Tensor, Tensor>();
+  const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? ops.add(prev, g) : g);
   const add1 = (t: Tensor, g: Tensor): void => {
-    if (!sameShape(g.shape, t.shape)) g = sumToShape(g, t.shape);
+    if (!sameShape(g.shape, t.shape)) g = ops.sumToShape(g, t.shape);
     if (t._node === null) {
       leafGrads.set(t, accumulate(leafGrads.get(t), g));
       return;
@@ -107,7 +133,8 @@ export function computeGrads(
       const node = order[k]!;
       const s = slots.get(node);
       if (!s) continue;
-      const gOut = s.map((g, i) => g ?? zeros(node.outShapes[i]!, { dtype: node.outDtypes[i]! }));
+      checkVersions(node);
+      const gOut = s.map((g, i) => g ?? ops.zeros(node.outShapes[i]!, node.outDtypes[i]!));
       const gIn = node.backward(gOut);
       node.inputs.forEach((inp, i) => {
         const g = gIn[i];
@@ -124,13 +151,14 @@ export function gradOf(
   inputs: readonly Tensor[],
   gradOutputs: readonly Tensor[] | null,
   createGraph: boolean,
+  ops: TapeOps,
 ): (Tensor | null)[] {
-  const seeds = gradOutputs ?? outputs.map((o) => defaultSeed('grad', o));
-  const get = computeGrads(outputs, seeds, createGraph);
+  const seeds = gradOutputs ?? outputs.map((o) => defaultSeed('grad', o, ops));
+  const get = computeGrads(outputs, seeds, createGraph, ops);
   return inputs.map(get);
 }
 
-function defaultSeed(op: string, t: Tensor): Tensor {
+function defaultSeed(op: string, t: Tensor, ops: TapeOps): Tensor {
   if (t.numel !== 1) {
     throw new GradError({
       op,
@@ -140,11 +168,11 @@ function defaultSeed(op: string, t: Tensor): Tensor {
       message: `${op}: the output has shape ${fmtShape(t.shape)}; pass a gradient of that shape (only scalar outputs default to 1)`,
     });
   }
-  return onesLike(t);
+  return ops.onesLike(t);
 }
 
 /** `tensor.backward()`: accumulates into `.grad` of every leaf that requires grad. */
-export function runBackward(root: Tensor, gradient: Tensor | undefined, createGraph: boolean): void {
+export function runBackward(root: Tensor, gradient: Tensor | undefined, createGraph: boolean, ops: TapeOps): void {
   if (!root.requiresGrad) {
     throw new GradError({
       op: 'backward',
@@ -162,15 +190,15 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, createGr
       got: fmtShape(gradient.shape),
     });
   }
-  const seed = gradient ?? defaultSeed('backward', root);
+  const seed = gradient ?? defaultSeed('backward', root, ops);
   const leaves = new Set<Tensor>();
   for (const n of topoSort([root])) for (const i of n.inputs) if (i._node === null && i.requiresGrad) leaves.add(i);
   if (root._node === null) leaves.add(root);
-  const get = computeGrads([root], [seed], createGraph);
+  const get = computeGrads([root], [seed], createGraph, ops);
   for (const leaf of leaves) {
     const g = get(leaf);
     if (!g) continue;
     const gg = createGraph ? g : g.detach();
-    leaf.grad = leaf.grad ? (createGraph ? add(leaf.grad, gg) : add(leaf.grad, gg).detach()) : gg;
+    leaf.grad = leaf.grad ? (createGraph ? ops.add(leaf.grad, gg) : ops.add(leaf.grad, gg).detach()) : gg;
   }
 }

@@ -69,3 +69,39 @@ export function loadCheckpoint(path: string): Checkpoint {
   const optimizer = Array.isArray(groups) ? ({ state, paramGroups: groups } as unknown as OptimizerStateDict) : null;
   return { model, optimizer, run };
 }
+
+/**
+ * `DIR/model.safetensors`: exactly the model's `stateDict()` keys, as PyTorch's
+ * `torch.save(model.state_dict())` would name them (so `load_state_dict(strict=True)` takes the
+ * file as it is), with the architecture and the run in the metadata. Training state (optimiser,
+ * scheduler) stays in the checkpoint.
+ */
+export function saveModelFile(path: string, stateDict: Record<string, Tensor>, run: RunInfo): void {
+  save(stateDict, path, { format: 'convkit-model', model: run.model, run: JSON.stringify(run) });
+}
+
+export interface ModelFile {
+  stateDict: Record<string, Tensor>;
+  /** The architecture named in the metadata (convkit's model files and checkpoints), else null. */
+  model: string | null;
+  run: RunInfo | null;
+}
+
+/**
+ * Reads a model from a convkit checkpoint, a convkit model file, or a plain safetensors state
+ * dict (e.g. PyTorch's, converted with safetensors.torch.save_file): keys as `stateDict()`'s.
+ */
+export function loadModelFile(path: string): ModelFile {
+  const { tensors, metadata } = load(path);
+  if (metadata['format'] === 'convkit-checkpoint') {
+    const c = loadCheckpoint(path);
+    return { stateDict: c.model, model: c.run.model, run: c.run };
+  }
+  let run: RunInfo | null = null;
+  try {
+    run = metadata['run'] === undefined ? null : (JSON.parse(metadata['run']) as RunInfo);
+  } catch (e) {
+    throw new FormatError({ op: 'loadModelFile', arg: 'metadata', expected: 'JSON run metadata', got: (e as Error).message, message: `${path}: corrupt run metadata (${(e as Error).message})` });
+  }
+  return { stateDict: tensors, model: metadata['model'] ?? run?.model ?? null, run };
+}

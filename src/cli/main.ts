@@ -3,6 +3,7 @@ import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
 import { summaryCommand } from './summary.js';
+import { exportCommand } from './export.js';
 // the Node entry point: the wasm backend (the default) with worker_threads
 import '../node/index.js';
 
@@ -12,7 +13,8 @@ Commands:
   train      train a CNN (default: the embedded MNIST digits) with a progress bar and checkpoints
   eval       evaluate a saved model on a test set
   predict    classify PNG images with a saved model
-  summary    shapes, parameters, MACs (and the formulas) of an architecture string or a model
+  summary    shapes, parameters, MACs (and the formulas) of an architecture string, a model or an ONNX file
+  export     write a saved model as ONNX (--onnx OUT.onnx)
 Run convkit <command> --help for a command's options.
 `;
 
@@ -26,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return evalCommand(rest, process.stdout);
       case 'predict':
         return predictCommand(rest, process.stdout);
+      case 'export':
+        return exportCommand(rest, process.stdout);
       case 'summary':
         return summaryCommand(rest, process.stdout);
       case undefined:

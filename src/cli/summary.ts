@@ -4,6 +4,22 @@ import { buildModel, MODELS } from '../models/index.js';
 import { formatSummary, summarizeArchitecture, summary } from '../summary/index.js';
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
+import { loadOnnx } from '../io/index.js';
+import { zeros } from '../creation.js';
+import { noGrad } from '../autograd/tape.js';
+
+/** One row per ONNX node: op, output shape, parameters read (run once on zeros of the declared input shapes). */
+function onnxTable(path: string, batch: number): string {
+  const m = loadOnnx(path);
+  const inputs = m.inputShapes.map((s) => zeros(s.map((d, k) => d ?? (k === 0 ? batch : 1))));
+  const rows = noGrad(() => m.nodeTable(...inputs));
+  const lines = rows.map((r) => [r.name, r.op, r.shapes.map((s) => `[${s.join(', ')}]`).join(' '), r.params.toLocaleString('en-US')]);
+  const head = ['node', 'op', 'output shape', 'params'];
+  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (l: string[]) => l.map((c, i) => (i === 3 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
+  const total = rows.reduce((p, r) => p + r.params, 0);
+  return [`${path}: ONNX opset ${m.opset}, inputs ${m.inputNames.map((n, i) => `${n} [${inputs[i]!.shape.join(', ')}]`).join(', ')}`, fmt(head), ...lines.map(fmt), `total params: ${total.toLocaleString('en-US')} (trainable: ${[...m.parameters()].reduce((p, t) => p + t.numel, 0).toLocaleString('en-US')})`].join('\n') + '\n';
+}
 
 interface Out {
   write(s: string): unknown;
@@ -23,7 +39,7 @@ const GRAMMAR = `Architecture strings: an input shape then layers, separated by 
 
 export function summaryCommand(argv: readonly string[], out: Out): number {
   if (argv.includes('--help')) {
-    out.write(helpText('usage: convkit summary "ARCHITECTURE" [--explain] [--batch N]\n       convkit summary --model NAME [--explain]', GRAMMAR, FLAGS));
+    out.write(helpText('usage: convkit summary "ARCHITECTURE" [--explain] [--batch N]\n       convkit summary --model NAME [--explain]\n       convkit summary MODEL.onnx [--batch N]', GRAMMAR, FLAGS));
     return 0;
   }
   const { flags, positional } = parseArgs('summary', argv, FLAGS);
@@ -32,6 +48,10 @@ export function summaryCommand(argv: readonly string[], out: Out): number {
   if (flags['model'] !== undefined) {
     const result = summary(buildModel(flags['model'] as string), [batch, 1, 28, 28], { explain });
     out.write(formatSummary(result, { explain }) + '\n');
+    return 0;
+  }
+  if (positional.length === 1 && positional[0]!.endsWith('.onnx')) {
+    out.write(onnxTable(positional[0]!, batch));
     return 0;
   }
   if (positional.length !== 1) {

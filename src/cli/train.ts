@@ -7,7 +7,7 @@ import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
-import { fashionMnist, idxDataset, loadDigits } from '../io/index.js';
+import { fashionMnist, idxDataset, loadDigits, saveOnnx } from '../io/index.js';
 import { MODELS, buildModel } from '../models/index.js';
 import { Adam, AdamW, SGD } from '../optim/index.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
@@ -17,7 +17,9 @@ import { TrainingDiagnostics, firstNonFiniteLayer } from '../train/diagnostics.j
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
 import { ProgressBar, fmtTime } from './progress.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, saveModelFile } from './checkpoint.js';
+import { restoreModel } from './restore.js';
+import { zeros } from '../creation.js';
 import type { RunInfo } from './checkpoint.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -35,6 +37,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N' },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
+  init: { type: 'string', help: 'start from saved weights: MODEL.onnx (fine-tunes the imported graph; DIR/model.onnx is written too) or a .safetensors state dict of --model', placeholder: 'PATH' },
 };
 
 /** ", 2 threads" — or why it is 1 when more were asked for. */
@@ -90,8 +93,9 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
   manualSeed(seed);
   const data = loadData(flags['data'] as string);
-  const modelName = flags['model'] as string;
-  const model = buildModel(modelName, 10);
+  const init = flags['init'] as string | undefined;
+  const modelName = init?.endsWith('.onnx') ? `onnx:${init}` : (flags['model'] as string);
+  const model = init === undefined ? buildModel(modelName, 10) : restoreModel('convkit train', init, init.endsWith('.onnx') ? undefined : modelName).model.train();
   const optimizer = makeOptimizer(flags['optimizer'] as string, model.parameters(), lr);
   const scheduler = new CosineAnnealingLR(optimizer as never, epochs);
   let startEpoch = 0;
@@ -167,7 +171,8 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
     process.off('SIGINT', onSigint);
   }
   const total = (Date.now() - t0) / 1000;
-  saveCheckpoint(join(dir, 'model.safetensors'), { model: model.stateDict(), optimizer: null, run: runInfo(epochs, last?.accuracy ?? null) });
+  saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(epochs, last?.accuracy ?? null));
+  if (modelName.startsWith('onnx:')) saveOnnx(model, zeros([1, 1, 28, 28]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
   out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
   return 0;
 

@@ -3,7 +3,7 @@
  * class label. `TensorDataset` wraps a stacked input tensor [N, ...] and N labels.
  */
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
 
 /** One example: an input tensor and its integer class label. */
 export interface Sample {
@@ -76,7 +76,8 @@ export class TensorDataset implements Dataset {
 
   get(i: number): Sample {
     checkIndex('TensorDataset.get', i, this.length);
-    const x = new Tensor(this.inputs.data.subarray(i * this.stride, (i + 1) * this.stride), this.itemShape);
+    // a view sharing the dataset's memory, as PyTorch's indexing returns
+    const x = new Tensor(this.inputs._storage.slice(i * this.stride, (i + 1) * this.stride), this.itemShape);
     return { input: this.transform ? this.transform(x) : x, target: this.targets[i]! };
   }
 }
@@ -89,7 +90,7 @@ function readTargets(op: string, targets: unknown): Int32Array {
     if (targets.ndim !== 1) {
       throw new ShapeError({ op, arg: 'targets', expected: 'a 1-d tensor [N]', got: `shape ${fmtShape(targets.shape)}` });
     }
-    return targets.data as Int32Array;
+    return valuesOf(targets) as Int32Array;
   }
   if (targets instanceof Int32Array) return targets;
   if (Array.isArray(targets)) {

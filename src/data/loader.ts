@@ -9,7 +9,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../error
 import { readOptions } from '../op.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { sameShape } from '../shape.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
 import type { Dataset } from './dataset.js';
 
 export interface DataLoaderOptions {
@@ -134,7 +134,7 @@ export function collate(dataset: Dataset, idx: readonly number[]): Batch {
     } else if (input.dtype !== first.dtype) {
       throw new DTypeError({ op, arg: `dataset.get(${i}).input`, expected: `${first.dtype} like example ${idx[0]}`, got: input.dtype });
     }
-    out.set(input.data, k * first.numel);
+    out.set(valuesOf(input), k * first.numel);
     targets[k] = target;
   });
   if (first === undefined || out === undefined) {

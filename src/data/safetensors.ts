@@ -6,7 +6,7 @@
  * offsets relative to the data buffer, plus an optional "__metadata__" object of string values.
  *
  * Writing follows the reference implementation byte for byte: tensors ordered by dtype alignment
- * (F64, then F32, then I32) and then by name (UTF-8 byte order), laid out contiguously in that
+ * (I64, F64, F32, I32: the reference's enum order, descending) and then by name (UTF-8 byte order), laid out contiguously in that
  * order; "__metadata__" first in the JSON (keys sorted, where the reference uses hash order);
  * compact JSON; the header padded with spaces to a multiple of 8 so every tensor starts aligned.
  *
@@ -14,11 +14,13 @@
  * 100 MB limit and the file size, UTF-8 and JSON, every dtype, shape and offset pair, each
  * tensor's byte size against dtype·numel, and that the tensors tile the data buffer exactly
  * (sorted by offset, each starts where the previous ends, the last ends at the end of the file).
+ * PyTorch's dtypes (I64, F16, BF16, U8...) are read into convkit's: see safetensors_dtypes.ts.
  */
 import type { DType, Data } from '../dtype.js';
 import { alloc } from '../dtype.js';
 import { FormatError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
+import { FILE_DTYPES, READABLE, decodeValues, int64Bytes, writeCode } from './safetensors_dtypes.js';
 
 /** The reference implementation's limit on the JSON header. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -33,17 +35,15 @@ export interface SafetensorsContents {
 /** One validated header entry; `begin`/`end` are byte offsets in the data buffer. */
 export interface TensorEntry {
   name: string;
+  /** The dtype the values are read into; `code` is the file's dtype (e.g. I64 read as int32). */
   dtype: DType;
+  code: string;
   shape: number[];
   begin: number;
   end: number;
 }
 
-const CODES: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32' };
-const FROM_CODE: Record<string, DType> = { F64: 'float64', F32: 'float32', I32: 'int32' };
 const ITEMSIZE: Record<DType, number> = { float64: 8, float32: 4, int32: 4 };
-/** Position in the reference's dtype enum (increasing alignment); tensors are written descending. */
-const RANK: Record<DType, number> = { int32: 0, float32: 1, float64: 2 };
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 
@@ -81,9 +81,10 @@ export function planSafetensors(op: string, stateDict: Record<string, Tensor>, m
     if (name === '__metadata__') {
       throw new ValueError({ op, arg: 'stateDict', expected: 'tensor names other than "__metadata__"', got: '"__metadata__"', message: `${op}: "__metadata__" is reserved by the safetensors format and cannot name a tensor` });
     }
-    return { name, key: utf8.encode(name), t };
+    return { name, key: utf8.encode(name), t, code: writeCode(name, t.dtype) };
   });
-  items.sort((a, b) => RANK[b.t.dtype] - RANK[a.t.dtype] || compareUtf8(a.key, b.key));
+  // the reference writer's order: descending dtype (its enum order), then name
+  items.sort((a, b) => FILE_DTYPES[b.code]!.rank - FILE_DTYPES[a.code]!.rank || compareUtf8(a.key, b.key));
 
   let json = '{';
   const meta = checkMetadata(op, metadata);
@@ -92,9 +93,10 @@ export function planSafetensors(op: string, stateDict: Record<string, Tensor>, m
   }
   let offset = 0;
   const parts: Uint8Array[] = [];
-  items.forEach(({ name, t }, k) => {
-    const bytes = leBytes(t.data);
-    const entry = `{"dtype":"${CODES[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes.length}]}`;
+  items.forEach(({ name, t, code }, k) => {
+    const values = valuesOf(t);
+    const bytes = code === 'I64' ? int64Bytes(values) : leBytes(values);
+    const entry = `{"dtype":"${code}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes.length}]}`;
     json += `${meta.length > 0 || k > 0 ? ',' : ''}${JSON.stringify(name)}:${entry}`;
     offset += bytes.length;
     parts.push(bytes);
@@ -140,7 +142,7 @@ export function parseSafetensors(bytes: Uint8Array, source = ''): SafetensorsCon
   const n = readHeaderLength(op, source, bytes, bytes.length);
   const { entries, metadata } = decodeHeader(op, source, bytes.subarray(8, 8 + n), bytes.length - 8 - n);
   const data = bytes.subarray(8 + n);
-  return { tensors: collect(entries, (e) => tensorFromBytes(e, data.subarray(e.begin, e.end))), metadata };
+  return { tensors: collect(entries, (e) => tensorFromBytes(e, data.subarray(e.begin, e.end), source, op)), metadata };
 }
 
 /** Builds the name → tensor record without letting a name like "__proto__" touch the prototype. */
@@ -150,8 +152,9 @@ export function collect(entries: readonly TensorEntry[], make: (e: TensorEntry) 
   return out;
 }
 
-/** Allocates a tensor for `e` and fills it from exactly its little-endian bytes. */
-export function tensorFromBytes(e: TensorEntry, bytes: Uint8Array): Tensor {
+/** Allocates a tensor for `e` and fills it from exactly its little-endian bytes (converting other file dtypes). */
+export function tensorFromBytes(e: TensorEntry, bytes: Uint8Array, source = '', op = 'load'): Tensor {
+  if (e.code !== 'F32' && e.code !== 'F64' && e.code !== 'I32') return new Tensor(decodeValues(e.code, bytes, e.name, op, source), e.shape);
   const d = alloc(e.dtype, (e.end - e.begin) / ITEMSIZE[e.dtype]);
   const view = new Uint8Array(d.buffer);
   view.set(bytes);
@@ -244,10 +247,11 @@ function checkEntry(bad: Bad, name: string, info: unknown, dataLength: number): 
     throw bad(t, 'an object with dtype, shape and data_offsets', fmtValue(info), `${t}: header entry must be an object with dtype, shape and data_offsets, got ${fmtValue(info)}`);
   }
   const { dtype: code, shape, data_offsets: offsets } = info as Record<string, unknown>;
-  const dtype = typeof code === 'string' && Object.hasOwn(FROM_CODE, code) ? FROM_CODE[code] : undefined;
-  if (dtype === undefined) {
-    throw bad(`${t}.dtype`, '"F32", "F64" or "I32"', fmtValue(code), `${t} has dtype ${fmtValue(code)}, which convkit cannot load (it reads F32, F64 and I32)`);
+  const file = typeof code === 'string' && Object.hasOwn(FILE_DTYPES, code) ? FILE_DTYPES[code] : undefined;
+  if (file === undefined) {
+    throw bad(`${t}.dtype`, `one of ${READABLE.join(', ')}`, fmtValue(code), `${t} has dtype ${fmtValue(code)}, which convkit cannot load (it reads ${READABLE.join(', ')})`);
   }
+  const dtype = file.dtype;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw bad(`${t}.shape`, 'an array of non-negative integers', fmtValue(shape), `${t} has shape ${fmtValue(shape)}; expected an array of non-negative integers`);
   }
@@ -260,9 +264,9 @@ function checkEntry(bad: Bad, name: string, info: unknown, dataLength: number): 
   }
   const dims = shape as number[];
   // a product past 2^53 cannot equal a byte count that fits the buffer, so inexactness is harmless
-  const bytes = dims.reduce((p, d) => p * d, 1) * ITEMSIZE[dtype];
+  const bytes = dims.reduce((p, d) => p * d, 1) * file.itemsize;
   if (bytes !== end - begin) {
-    throw bad(`${t}.data_offsets`, `${bytes} bytes for ${CODES[dtype]} ${fmtShape(dims)}`, `${end - begin} bytes`, `${t} has data_offsets [${begin}, ${end}] (${end - begin} bytes) but ${CODES[dtype]} shape ${fmtShape(dims)} needs ${bytes} bytes`);
+    throw bad(`${t}.data_offsets`, `${bytes} bytes for ${code} ${fmtShape(dims)}`, `${end - begin} bytes`, `${t} has data_offsets [${begin}, ${end}] (${end - begin} bytes) but ${code} shape ${fmtShape(dims)} needs ${bytes} bytes`);
   }
-  return { name, dtype, shape: dims.slice(), begin, end };
+  return { name, dtype, code: code as string, shape: dims.slice(), begin, end };
 }

@@ -5,7 +5,7 @@
 import { alloc } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { numel } from '../shape.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
 import type { Transform } from './dataset.js';
 
 type Bytes = Uint8Array | Uint8ClampedArray | readonly number[];
@@ -20,7 +20,7 @@ export function toTensor(data: Tensor | Bytes, shape?: readonly number[]): Tenso
   let src: ArrayLike<number>;
   let outShape: readonly number[];
   if (isTensor(data)) {
-    src = data.data;
+    src = valuesOf(data);
     outShape = shape ?? (data.ndim === 2 ? [1, ...data.shape] : data.shape);
   } else if (data instanceof Uint8Array || data instanceof Uint8ClampedArray || Array.isArray(data)) {
     if (shape === undefined) {
@@ -83,9 +83,10 @@ export function normalize(mean: number | readonly number[], std: number | readon
       plane = x.shape[x.ndim - 2]! * x.shape[x.ndim - 1]!;
     }
     const out = alloc(x.dtype, x.numel);
+    const xd = valuesOf(x);
     for (let i = 0; i < x.numel; i++) {
       const c = C > 1 ? Math.floor(i / plane) % C : 0;
-      out[i] = (x.data[i]! - (m[c] ?? m[0]!)) / (s[c] ?? s[0]!);
+      out[i] = (xd[i]! - (m[c] ?? m[0]!)) / (s[c] ?? s[0]!);
     }
     return new Tensor(out, x.shape.slice());
   };

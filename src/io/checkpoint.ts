@@ -36,7 +36,7 @@ export function load(path: string): SafetensorsContents {
     const first8 = readExactly(op, path, fd, 0, Math.min(8, size));
     const n = readHeaderLength(op, path, first8, size);
     const { entries, metadata } = decodeHeader(op, path, readExactly(op, path, fd, 8, n), size - 8 - n);
-    const tensors = collect(entries, (e) => tensorFromBytes(e, readExactly(op, path, fd, 8 + n + e.begin, e.end - e.begin)));
+    const tensors = collect(entries, (e) => tensorFromBytes(e, readExactly(op, path, fd, 8 + n + e.begin, e.end - e.begin), path, op));
     return { tensors, metadata };
   } catch (e) {
     throw ioError(op, path, e);

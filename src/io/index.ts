@@ -6,3 +6,4 @@
 export { save, load } from './checkpoint.js';
 export { loadDigits, loadIdx, idxDataset, fashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './datasets.js';
 export { readImage } from './image.js';
+export { saveOnnx, loadOnnx } from './onnx.js';

@@ -1,26 +1,26 @@
 /**
  * Parameter initialisation with PyTorch's default distributions, drawn from convkit's seedable
  * default generator (`manualSeed`): a seed gives reproducible models, but not torch's numbers
- * (different generator). Each function fills `t.data` in place and returns `t`.
+ * (different generator). Each function writes `t` in place and returns it.
  */
 import { ValueError, fmtValue } from '../errors.js';
 import { defaultGenerator } from '../random.js';
 import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
+import { writeValues } from '../tensor.js';
 
 /** Fills with U(low, high). */
 export function uniform_(t: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new ValueError({ op: 'uniform_', arg: 'high', expected: `a finite number >= low (${low})`, got: fmtValue(high) });
   }
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * generator.random();
-  return t;
+  return writeValues(t, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * generator.random();
+  });
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  t.data.fill(value);
-  return t;
+  return writeValues(t, (d) => d.fill(value));
 }
 
 export function zeros_(t: Tensor): Tensor {

@@ -16,6 +16,8 @@
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { DType } from '../dtype.js';
 import { Tensor, isTensor } from '../tensor.js';
+import { copy_ } from '../ops/inplace.js';
+import { noGrad } from '../autograd/tape.js';
 
 /**
  * A module of any signature (what containers and traversals yield): its `call` accepts any
@@ -284,10 +286,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       };
       throw mismatched.length > 0 ? new ShapeError(fields) : new ValueError(fields);
     }
-    for (const [k, v] of given) {
-      const dst = own[k];
-      if (dst !== undefined && isTensor(v)) dst.data.set(v.data);
-    }
+    noGrad(() => {
+      for (const [k, v] of given) {
+        const dst = own[k];
+        if (dst !== undefined && isTensor(v)) copy_(dst, v);
+      }
+    });
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
 

@@ -10,6 +10,8 @@ import type { DType } from '../dtype.js';
 import { ones, zeros } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { batchNorm, layerNorm } from '../ops/norm.js';
+import { add_, fill_ } from '../ops/inplace.js';
+import { noGrad } from '../autograd/tape.js';
 import { Module, pyBool, pyFloat, pyTuple, readDType } from './module.js';
 import { bool, posInt, readOptions } from './util_args.js';
 
@@ -80,9 +82,11 @@ export abstract class BatchNormNd extends Module {
 
   /** Running statistics back to mean 0, variance 1, counter 0. */
   resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.numBatchesTracked?.data.fill(0);
+    noGrad(() => {
+      if (this.runningMean) fill_(this.runningMean, 0);
+      if (this.runningVar) fill_(this.runningVar, 1);
+      if (this.numBatchesTracked) fill_(this.numBatchesTracked, 0);
+    });
   }
 
   forward(input: Tensor): Tensor {
@@ -93,8 +97,8 @@ export abstract class BatchNormNd extends Module {
     let momentum = this.momentum ?? 0;
     const nbt = this.numBatchesTracked;
     if (this.training && this.trackRunningStats && nbt !== null) {
-      nbt.data[0] = nbt.data[0]! + 1;
-      if (this.momentum === null) momentum = 1 / nbt.data[0]!;
+      noGrad(() => add_(nbt, 1));
+      if (this.momentum === null) momentum = 1 / nbt.item();
     }
     const useBatch = this.training || !this.trackRunningStats;
     const track = this.trackRunningStats && (this.training || !useBatch);

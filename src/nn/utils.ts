@@ -3,7 +3,7 @@
  * sigmoidToTanh, which rewrites a Linear/Sigmoid Sequential into an equivalent Linear/Tanh one.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf, writeValues } from '../tensor.js';
 import { tensor } from '../creation.js';
 import { cat } from '../ops/movement.js';
 import { reshape } from '../ops/movement.js';
@@ -41,9 +41,9 @@ export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: num
   if (grads.length === 0) return tensor(0, { dtype });
   let total = 0;
   if (normType === Infinity) {
-    for (const p of grads) for (const v of p.grad!.data) total = Math.max(total, Math.abs(v));
+    for (const p of grads) for (const v of valuesOf(p.grad!)) total = Math.max(total, Math.abs(v));
   } else {
-    for (const p of grads) for (const v of p.grad!.data) total += Math.abs(v) ** normType;
+    for (const p of grads) for (const v of valuesOf(p.grad!)) total += Math.abs(v) ** normType;
     total = total ** (1 / normType);
   }
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
@@ -53,7 +53,7 @@ export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: num
   if (coef < 1 || Number.isNaN(coef)) {
     for (const p of grads) {
       const g = p.grad!;
-      const d = g.data.slice();
+      const d = valuesOf(g).slice();
       for (let i = 0; i < d.length; i++) d[i] = d[i]! * coef;
       p.grad = new Tensor(d, g.shape);
     }
@@ -75,9 +75,11 @@ export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): v
   const list = toList(op, parameters);
   const n = list.reduce((s, p) => s + p.numel, 0);
   if (n !== vec.numel) throw new ShapeError({ op, arg: 'vec', expected: `${n} elements (the parameters' total)`, got: `${vec.numel} elements` });
+  const src = valuesOf(vec);
   let off = 0;
   for (const p of list) {
-    p.data.set(vec.data.subarray(off, off + p.numel));
+    const at = off;
+    writeValues(p, (d) => d.set(src.subarray(at, at + p.numel)));
     off += p.numel;
   }
 }
@@ -110,12 +112,12 @@ export function sigmoidToTanh(model: Sequential, options: SigmoidToTanhOptions =
   let shifted = false; // the previous layer was a rewritten Sigmoid: real input = ½u + ½
   layers.forEach((m, i) => {
     if (m instanceof Linear) {
-      const W = m.weight.data;
+      const W = valuesOf(m.weight);
       const I = m.inFeatures;
       const O = m.outFeatures;
       const w = new Float64Array(W);
       const b = new Float64Array(O);
-      if (m.bias !== null) b.set(m.bias.data);
+      if (m.bias !== null) b.set(valuesOf(m.bias));
       if (shifted) {
         for (let r = 0; r < O; r++) {
           let rowSum = 0;
@@ -131,8 +133,8 @@ export function sigmoidToTanh(model: Sequential, options: SigmoidToTanhOptions =
       }
       const needBias = m.bias !== null || shifted;
       const lin = new Linear(I, O, { bias: needBias, dtype: m.weight.dtype as 'float32' | 'float64' });
-      lin.weight.data.set(w);
-      if (lin.bias !== null) lin.bias.data.set(b);
+      writeValues(lin.weight, (d) => d.set(w));
+      if (lin.bias !== null) writeValues(lin.bias, (d) => d.set(b));
       out.push(lin);
       shifted = false;
     } else if (m instanceof Sigmoid) {
@@ -158,9 +160,11 @@ export function sigmoidToTanh(model: Sequential, options: SigmoidToTanhOptions =
     }
     const n = last.outFeatures;
     const adj = new Linear(n, n, { dtype: last.weight.dtype as 'float32' | 'float64' });
-    adj.weight.data.fill(0);
-    for (let k = 0; k < n; k++) adj.weight.data[k * n + k] = 0.5;
-    adj.bias!.data.fill(0.5);
+    writeValues(adj.weight, (d) => {
+      d.fill(0);
+      for (let k = 0; k < n; k++) d[k * n + k] = 0.5;
+    });
+    writeValues(adj.bias!, (d) => d.fill(0.5));
     out.push(adj);
   }
   const result = new Sequential(...out);

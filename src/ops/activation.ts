@@ -15,6 +15,7 @@ import type { OpDef, OpInfo } from '../op.js';
 import { apply1, defineOp, expectFloat, expectSameDtype, expectTensor, readOptions } from '../op.js';
 import { add, exp, mul, sub } from './elementwise.js';
 import { onesLike } from '../creation.js';
+import { activationKernels } from '../backends/reference/activation.js';
 
 export { softmax, logSoftmax } from './activation_softmax.js';
 export { dropout } from './activation_dropout.js';
@@ -78,10 +79,13 @@ export interface PointwiseOps {
  * A point-wise activation: forward op `name`, backward op `name + 'Backward'`(g, v) where v is the
  * input x (or the output y when `viaOutput`), and f'' as a function of v (null: f'' = 0 a.e.).
  */
-function pointwise(name: string, viaOutput: boolean, second: SecondDerivative | null): PointwiseOps {
+type PointwiseName = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'softplus' | 'elu' | 'silu';
+
+function pointwise(name: PointwiseName, viaOutput: boolean, second: SecondDerivative | null): PointwiseOps {
   const vName = viaOutput ? 'result' : 'input';
   const backwardOp: OpDef<ActAttrs, ActInfo> = defineOp<ActAttrs, ActInfo>({
     name: `${name}Backward`,
+    reference: activationKernels[`${name}Backward`],
     info: backwardInfo(`${name}Backward`, vName),
     vjp: ({ inputs: [g, v], info, needs }, [u]) => [
       needs[0] ? apply1(backwardOp, [u!, v!], info) : null,
@@ -90,6 +94,7 @@ function pointwise(name: string, viaOutput: boolean, second: SecondDerivative | 
   });
   const forwardOp = defineOp<ActAttrs, ActInfo>({
     name,
+    reference: activationKernels[name],
     info: forwardInfo(name),
     vjp: ({ inputs: [x], outputs: [y], info }, [g]) => [apply1(backwardOp, [g!, viaOutput ? y! : x!], info)],
   });

@@ -13,6 +13,7 @@ import { apply1, defineOp, expectFloat, expectTensor, readOptions } from '../op.
 import type { Generator } from '../random.js';
 import { defaultGenerator } from '../random.js';
 import { mul } from './elementwise.js';
+import { activationKernels } from '../backends/reference/activation.js';
 
 export interface DropoutMaskAttrs {
   readonly shape: Shape;
@@ -30,6 +31,7 @@ export interface DropoutMaskInfo extends OpInfo {
 
 export const dropoutMaskOp = defineOp<DropoutMaskAttrs, DropoutMaskInfo>({
   name: 'dropoutMask',
+  reference: activationKernels.dropoutMask,
   info: (_inputs, a) => ({
     outShapes: [a.shape],
     outDtypes: [a.dtype],

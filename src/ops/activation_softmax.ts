@@ -12,6 +12,7 @@ import { ShapeError, fmtShape } from '../errors.js';
 import { normDim, sameShape } from '../shape.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
+import { activationKernels } from '../backends/reference/activation.js';
 
 /** The tensor seen as [outer, size, inner] with the reduced dimension in the middle. */
 export interface SoftmaxInfo extends OpInfo {
@@ -59,6 +60,7 @@ function backwardInfo(op: string) {
 
 export const softmaxBackwardOp: OpDef<number, SoftmaxInfo> = defineOp<number, SoftmaxInfo>({
   name: 'softmaxBackward',
+  reference: activationKernels.softmaxBackward,
   info: backwardInfo('softmaxBackward'),
   // B(g, y) = y⊙(g - s), s = Σ g·y. ∂/∂g: the symmetric Jacobian again. ∂⟨u, B⟩/∂y = u⊙(g - s) - ⟨u, y⟩·g.
   vjp: ({ inputs: [g, y], info, needs }, [u]) => {
@@ -74,6 +76,7 @@ export const softmaxBackwardOp: OpDef<number, SoftmaxInfo> = defineOp<number, So
 
 export const logSoftmaxBackwardOp = defineOp<number, SoftmaxInfo>({
   name: 'logSoftmaxBackward',
+  reference: activationKernels.logSoftmaxBackward,
   info: backwardInfo('logSoftmaxBackward'),
   // B(g, y) = g - p·Σg with p = e^y. Bᵀu = u - Σ(p⊙u); ∂⟨u, B⟩/∂y = -u⊙p·Σg.
   vjp: ({ inputs: [g, y], info, needs }, [u]) => {
@@ -88,12 +91,14 @@ export const logSoftmaxBackwardOp = defineOp<number, SoftmaxInfo>({
 
 export const softmaxOp = defineOp<number, SoftmaxInfo>({
   name: 'softmax',
+  reference: activationKernels.softmax,
   info: forwardInfo('softmax'),
   vjp: ({ outputs: [y], info }, [g]) => [apply1(softmaxBackwardOp, [g!, y!], info.dim)],
 });
 
 export const logSoftmaxOp = defineOp<number, SoftmaxInfo>({
   name: 'logSoftmax',
+  reference: activationKernels.logSoftmax,
   info: forwardInfo('logSoftmax'),
   vjp: ({ outputs: [y], info }, [g]) => [apply1(logSoftmaxBackwardOp, [g!, y!], info.dim)],
 });

@@ -27,6 +27,7 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp } from '../op.js';
 import { sum } from './reduce.js';
 import { checkBias, checkConvChannels, checkDtypes, checkGroups, convOutSizes } from './conv_geometry.js';
+import { convKernels } from '../backends/reference/conv.js';
 
 /** Canonical attributes shared by the three ops (arrays have one entry per spatial dimension). */
 export interface ConvAttrs {
@@ -149,6 +150,7 @@ export function biasGrad(g: Tensor): Tensor {
 
 export const convOp = defineOp<ConvAttrs, ConvPlan>({
   name: 'conv',
+  reference: convKernels.conv,
   info: (inputs, a) => {
     const [x, w, b] = inputs as [Tensor, Tensor, Tensor | undefined];
     const r = a.stride.length;
@@ -174,6 +176,7 @@ export const convOp = defineOp<ConvAttrs, ConvPlan>({
 
 export const convTransposeOp = defineOp<ConvTransposeAttrs, ConvPlan>({
   name: 'convTranspose',
+  reference: convKernels.convTranspose,
   info: (inputs, a) => {
     const [g, w, b] = inputs as [Tensor, Tensor, Tensor | undefined];
     const r = a.stride.length;
@@ -213,6 +216,7 @@ export const convTransposeOp = defineOp<ConvTransposeAttrs, ConvPlan>({
 
 export const convWeightGradOp = defineOp<ConvWeightGradAttrs, ConvPlan>({
   name: 'convWeightGrad',
+  reference: convKernels.convWeightGrad,
   info: (inputs, a) => {
     const [x, g] = inputs as [Tensor, Tensor];
     const r = a.stride.length;

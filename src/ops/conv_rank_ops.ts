@@ -13,7 +13,8 @@ import { reshape } from './movement.js';
 import type { ConvGeometry, ConvOptions, ConvTransposeOptions } from './conv_geometry.js';
 import { convSpec, resolveConv } from './conv_geometry.js';
 import type { ConvPlan, ConvTransposeAttrs } from './conv_ops.js';
-import { biasGrad, convMacs, convRaw, convTransposeRaw, convWeightGradRaw, plan } from './conv_ops.js';
+import { biasGrad, convMacs, convOp, convRaw, convTransposeOp, convTransposeRaw, convWeightGradRaw, plan } from './conv_ops.js';
+import { convKernels } from '../backends/reference/conv.js';
 
 const batched = (t: Tensor, r: number): Tensor => (t.shape.length === r + 2 ? t : reshape(t, [1, ...t.shape]));
 const shapedLike = (t: Tensor, like: Tensor): Tensor => (t.shape.length === like.shape.length ? t : reshape(t, like.shape));
@@ -47,6 +48,8 @@ function convOpFor(r: number): OpDef<ConvOptions | undefined, ConvPlan> {
   const spec = convSpec(`conv${r}d`);
   return defineOp<ConvOptions | undefined, ConvPlan>({
     name: 'conv',
+    reference: convKernels.conv,
+    kernelOf: convOp,
     info: ([x, w, b], options) => {
       const geo = resolveConv(spec, x, w, b ?? null, options);
       if (geo.paddingMode !== 'zeros' && [...geo.padBefore, ...geo.padAfter].some((p) => p > 0)) {
@@ -77,6 +80,8 @@ function convTransposeOpFor(r: number): OpDef<ConvTransposeOptions | undefined, 
   const spec = convSpec(`convTranspose${r}d`);
   return defineOp<ConvTransposeOptions | undefined, ConvPlan>({
     name: 'convTranspose',
+    reference: convKernels.convTranspose,
+    kernelOf: convTransposeOp,
     info: ([x, w, b], options) => convTransposePlanOf(resolveConv(spec, x, w, b ?? null, options)),
     macs: convMacs,
     vjp: ({ inputs: [x, w], info, needs }, [gy]) => {

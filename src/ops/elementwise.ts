@@ -11,6 +11,7 @@ import { Tensor, isTensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor, readOptions } from '../op.js';
 import { scalarLike } from '../creation.js';
+import { elementwiseKernels } from '../backends/reference/elementwise.js';
 
 export type TensorLike = Tensor | number;
 
@@ -53,18 +54,21 @@ const binaryShape = (op: string) => (inputs: readonly Tensor[]) => binaryInfo(op
 
 export const addOp = defineOp<void, BinaryInfo>({
   name: 'add',
+  reference: elementwiseKernels.add,
   info: binaryShape('add'),
   vjp: (_c, [g]) => [g!, g!],
 });
 
 export const subOp = defineOp<void, BinaryInfo>({
   name: 'sub',
+  reference: elementwiseKernels.sub,
   info: binaryShape('sub'),
   vjp: (_c, [g]) => [g!, neg(g!)],
 });
 
 export const mulOp = defineOp<void, BinaryInfo>({
   name: 'mul',
+  reference: elementwiseKernels.mul,
   info: binaryShape('mul'),
   macs: (i) => i.outShape.reduce((p, d) => p * d, 1),
   vjp: ({ inputs: [a, b], needs }, [g]) => [needs[0] ? mul(g!, b!) : null, needs[1] ? mul(g!, a!) : null],
@@ -72,6 +76,7 @@ export const mulOp = defineOp<void, BinaryInfo>({
 
 export const divOp = defineOp<void, BinaryInfo>({
   name: 'div',
+  reference: elementwiseKernels.div,
   info: (inputs) => {
     const info = binaryShape('div')(inputs);
     if (inputs[0]!.dtype === 'int32') {
@@ -89,6 +94,7 @@ export const divOp = defineOp<void, BinaryInfo>({
 /** input + alpha·other in one pass (add and sub with an `alpha` other than 1). */
 export const addAlphaOp = defineOp<{ alpha: number; op: string }, BinaryInfo & { alpha: number }>({
   name: 'addAlpha',
+  reference: elementwiseKernels.addAlpha,
   info: (inputs, a) => ({ ...binaryShape(a.op)(inputs), alpha: a.alpha }),
   macs: (i) => i.outShape.reduce((p, d) => p * d, 1),
   vjp: ({ info, needs }, [g]) => [needs[0] ? g! : null, needs[1] ? mul(g!, info.alpha) : null],
@@ -139,6 +145,7 @@ export interface UnaryInfo extends OpInfo {
 
 export const negOp = defineOp<void, UnaryInfo>({
   name: 'neg',
+  reference: elementwiseKernels.neg,
   info: ([x]) => ({ outShapes: [x!.shape], outDtypes: [x!.dtype], n: x!.numel }),
   vjp: (_c, [g]) => [neg(g!)],
 });

@@ -12,6 +12,7 @@ import type { BinaryInfo, TensorLike, UnaryInfo } from './elementwise.js';
 import { binaryInfo, mul, operands, sub } from './elementwise.js';
 import { log } from './elementwise_unary.js';
 import { where } from './elementwise_where.js';
+import { compareKernels } from '../backends/reference/elementwise_cmp.js';
 
 /**
  * base^exponent, both tensors (broadcast). PyTorch's gradients:
@@ -21,6 +22,7 @@ import { where } from './elementwise_where.js';
  */
 export const powOp = defineOp<void, BinaryInfo>({
   name: 'pow',
+  reference: compareKernels.pow,
   info: ([a, b]) => {
     expectFloat('pow', 'input', a!);
     const info = binaryInfo('pow', a!, b!, ['input', 'exponent']);
@@ -40,6 +42,7 @@ export interface PowScalarInfo extends UnaryInfo {
 /** base^c for a number c (a fast path: small integer powers are exact products). */
 export const powScalarOp = defineOp<{ exponent: number }, PowScalarInfo>({
   name: 'powScalar',
+  reference: compareKernels.powScalar,
   info: ([x], a) => {
     expectFloat('pow', 'input', x!);
     return { outShapes: [x!.shape], outDtypes: [x!.dtype], n: x!.numel, exponent: a.exponent };
@@ -76,6 +79,7 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
  */
 export const maximumOp = defineOp<void, BinaryInfo>({
   name: 'maximum',
+  reference: compareKernels.maximum,
   info: ([a, b]) => binaryInfo('maximum', a!, b!, ['input', 'other']),
   vjp: ({ inputs: [a, b], needs }, [g]) => {
     const split = where(eq(a!, b!), mul(g!, 0.5), g!);
@@ -85,6 +89,7 @@ export const maximumOp = defineOp<void, BinaryInfo>({
 
 export const minimumOp = defineOp<void, BinaryInfo>({
   name: 'minimum',
+  reference: compareKernels.minimum,
   info: ([a, b]) => binaryInfo('minimum', a!, b!, ['input', 'other']),
   vjp: ({ inputs: [a, b], needs }, [g]) => {
     const split = where(eq(a!, b!), mul(g!, 0.5), g!);
@@ -102,9 +107,10 @@ export function minimum(input: TensorLike, other: TensorLike): Tensor {
   return apply1(minimumOp, operands('minimum', input, other), undefined);
 }
 
-function comparison(name: string): OpDef<void, BinaryInfo> {
+function comparison(name: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'): OpDef<void, BinaryInfo> {
   return defineOp<void, BinaryInfo>({
     name,
+    reference: compareKernels[name],
     info: ([a, b]) => binaryInfo(name, a!, b!, ['input', 'other'], 'int32'),
   });
 }

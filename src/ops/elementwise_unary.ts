@@ -12,12 +12,16 @@ import { apply1, defineOp, expectFloat, expectTensor, readOptions } from '../op.
 import type { UnaryInfo } from './elementwise.js';
 import { add, div, mul, neg } from './elementwise.js';
 import { powScalar } from './elementwise_binary.js';
+import { elementwiseKernels } from '../backends/reference/elementwise.js';
 
 type UnaryVjp = (ctx: VjpCtx<UnaryInfo>, grads: readonly Tensor[]) => (Tensor | null)[];
 
-function unaryOp(name: string, floatOnly: boolean, vjp: UnaryVjp): OpDef<void, UnaryInfo> {
+type UnaryName = 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'log1p' | 'expm1' | 'floor' | 'ceil';
+
+function unaryOp(name: UnaryName, floatOnly: boolean, vjp: UnaryVjp): OpDef<void, UnaryInfo> {
   return defineOp<void, UnaryInfo>({
     name,
+    reference: elementwiseKernels[name],
     info: ([x]) => {
       if (floatOnly) expectFloat(name, 'input', x!);
       return { outShapes: [x!.shape], outDtypes: [x!.dtype], n: x!.numel };
@@ -111,6 +115,7 @@ export interface RoundInfo extends UnaryInfo {
 
 export const roundOp = defineOp<{ decimals: number }, RoundInfo>({
   name: 'round',
+  reference: elementwiseKernels.round,
   info: ([x], a): RoundInfo & OpInfo => ({ outShapes: [x!.shape], outDtypes: [x!.dtype], n: x!.numel, decimals: a.decimals }),
   vjp: () => [null],
 });

@@ -11,6 +11,7 @@ import type { TensorLike, UnaryInfo } from './elementwise.js';
 import { maximum } from './elementwise_binary.js';
 import { ge, gt, le, lt } from './elementwise_binary.js';
 import { mul } from './elementwise.js';
+import { compareKernels } from '../backends/reference/elementwise_cmp.js';
 
 export interface TernaryInfo extends OpInfo {
   readonly outShape: Shape;
@@ -35,6 +36,7 @@ function ternaryInfo(op: string, [a, b, c]: readonly Tensor[], names: [string, s
 
 export const whereOp = defineOp<void, TernaryInfo>({
   name: 'where',
+  reference: compareKernels.where,
   info: (inputs) => {
     expectSameDtype('where', [['input', inputs[1]!], ['other', inputs[2]!]]);
     return ternaryInfo('where', inputs, ['condition', 'input', 'other']);
@@ -70,6 +72,7 @@ export interface ClampInfo extends UnaryInfo {
 /** clamp with number bounds (a missing bound is ±Infinity). */
 export const clampOp = defineOp<{ min: number | null; max: number | null }, ClampInfo>({
   name: 'clamp',
+  reference: compareKernels.clamp,
   info: ([x], a) => ({
     outShapes: [x!.shape],
     outDtypes: [x!.dtype],
@@ -99,6 +102,7 @@ export interface ClampTensorInfo extends TernaryInfo {
  */
 export const clampTensorOp = defineOp<{ hasMin: boolean; hasMax: boolean }, ClampTensorInfo>({
   name: 'clampTensor',
+  reference: compareKernels.clampTensor,
   info: (inputs, a) => {
     expectSameDtype('clamp', [['input', inputs[0]!], ['min', inputs[1]!], ['max', inputs[2]!]]);
     const t = ternaryInfo('clamp', inputs, ['input', 'min', 'max']);

@@ -19,6 +19,7 @@ import { DTypeError, GradError, ShapeError, ValueError, fmtShape } from '../erro
 import type { Shape } from '../shape.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import type { OpDef, OpInfo } from '../op.js';
 import { apply, apply1, defineOp, expectFloat, expectSameDtype } from '../op.js';
 import { isGradEnabled } from '../autograd/tape.js';
@@ -28,6 +29,7 @@ import { reshape } from './movement.js';
 import { onesLike } from '../creation.js';
 import { logSoftmax, sigmoid, softmax, softplusOps } from './activation.js';
 import { softmaxBackwardOp } from './activation_softmax.js';
+import { lossKernels } from '../backends/reference/loss.js';
 
 // ---- point-wise losses ------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ function pointInfo(inputs: readonly Tensor[], a: PointLossAttrs): PointLossInfo 
 
 export const mseLossOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'mseLoss',
+  reference: lossKernels.mseLoss,
   info: pointInfo,
   macs: (i) => i.n,
   vjp: ({ inputs: [x, t], needs }, [g]) => {
@@ -69,6 +72,7 @@ export const mseLossOp = defineOp<PointLossAttrs, PointLossInfo>({
 
 export const l1LossOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'l1Loss',
+  reference: lossKernels.l1Loss,
   info: pointInfo,
   // d|x - t|/dx = sign(x - t), 0 where x = t (as in PyTorch)
   vjp: ({ inputs: [x, t], needs }, [g]) => {
@@ -79,9 +83,10 @@ export const l1LossOp = defineOp<PointLossAttrs, PointLossInfo>({
 
 export const binaryCrossEntropyOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'binaryCrossEntropy',
+  reference: lossKernels.binaryCrossEntropy,
   info: (inputs, a) => {
     const info = pointInfo(inputs, a);
-    const x = inputs[0]!.data;
+    const x = valuesOf(inputs[0]!);
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       if (!(v >= 0 && v <= 1)) {
@@ -110,6 +115,7 @@ export const binaryCrossEntropyOp = defineOp<PointLossAttrs, PointLossInfo>({
 
 export const binaryCrossEntropyWithLogitsOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'binaryCrossEntropyWithLogits',
+  reference: lossKernels.binaryCrossEntropyWithLogits,
   info: pointInfo,
   // loss = w·[(1-t)x + lw·softplus(-x)], lw = 1 + (pw-1)t.
   // ∂/∂x = w·(lw·σ(x) - pw·t); ∂/∂t = w·(-x + (pw-1)·softplus(-x)).
@@ -187,7 +193,7 @@ export function checkClassTargets(op: string, target: Tensor, classes: number, i
   if (target.dtype !== 'int32') {
     throw new DTypeError({ op, arg: 'target', expected: 'an int32 tensor of class indices', got: `a ${target.dtype} tensor` });
   }
-  const d = target.data;
+  const d = valuesOf(target);
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v !== ignoreIndex && (v < 0 || v >= classes)) {
@@ -258,6 +264,7 @@ function classInfo(op: string, x: Tensor, target: Tensor, weight: Tensor | undef
 
 export const nllLossOp: OpDef<ClassAttrs, ClassInfo> = defineOp<ClassAttrs, ClassInfo>({
   name: 'nllLoss',
+  reference: lossKernels.nllLoss,
   info: ([x, target, weight], a) => {
     const i = classInfo(a.op, x!, target!, weight, a);
     return { ...i, outShapes: [i.posShape, []], outDtypes: [x!.dtype, x!.dtype] };
@@ -272,6 +279,7 @@ export const nllLossOp: OpDef<ClassAttrs, ClassInfo> = defineOp<ClassAttrs, Clas
 
 export const nllLossBackwardOp: OpDef<ClassInfo, ClassInfo> = defineOp<ClassInfo, ClassInfo>({
   name: 'nllLossBackward',
+  reference: lossKernels.nllLossBackward,
   info: ([g], plan) => {
     if (!sameShape(g!.shape, plan.keptShape)) {
       throw new ShapeError({ op: 'nllLossBackward', arg: 'grad', expected: `shape ${fmtShape(plan.keptShape)}`, got: fmtShape(g!.shape) });
@@ -288,6 +296,7 @@ export const nllLossBackwardOp: OpDef<ClassInfo, ClassInfo> = defineOp<ClassInfo
 /** [Q, divisor]: Q = (1-ε)·w[t]·onehot(t) + (ε/C)·w per kept position (0 where ignored). */
 export const crossEntropyClassTargetOp = defineOp<ClassAttrs & { readonly input: Tensor }, ClassInfo>({
   name: 'crossEntropyClassTarget',
+  reference: lossKernels.crossEntropyClassTarget,
   info: ([target, weight], a) => {
     const i = classInfo(a.op, a.input, target!, weight, a);
     return { ...i, outShapes: [i.inShape, []], outDtypes: [a.input.dtype, a.input.dtype] };
@@ -298,6 +307,7 @@ export interface SoftmaxCeInfo extends OpInfo, ClassLayout {}
 
 export const softmaxCrossEntropyOp: OpDef<string, SoftmaxCeInfo> = defineOp<string, SoftmaxCeInfo>({
   name: 'softmaxCrossEntropy',
+  reference: lossKernels.softmaxCrossEntropy,
   info: ([x, q], op) => {
     expectFloat(op, 'input', x!);
     expectSameDtype(op, [['input', x!], ['target', q!]]);
@@ -342,6 +352,7 @@ export const softmaxCrossEntropyOp: OpDef<string, SoftmaxCeInfo> = defineOp<stri
  */
 export const softmaxCrossEntropyBackwardOp: OpDef<SoftmaxCeInfo, SoftmaxCeInfo> = defineOp<SoftmaxCeInfo, SoftmaxCeInfo>({
   name: 'softmaxCrossEntropyBackward',
+  reference: lossKernels.softmaxCrossEntropyBackward,
   info: ([g, x], plan) => {
     if (!sameShape(g!.shape, plan.keptShape)) {
       throw new ShapeError({ op: 'softmaxCrossEntropyBackward', arg: 'grad', expected: `shape ${fmtShape(plan.keptShape)}`, got: fmtShape(g!.shape) });

@@ -15,6 +15,7 @@ import { add, mul } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './movement.js';
 import { t, transpose } from './movement_layout.js';
+import { matmulKernels } from '../backends/reference/matmul.js';
 
 export interface MatmulAttrs {
   /** The public function being served and its operands' original shapes, for messages. */
@@ -49,6 +50,7 @@ function batchStrides(batch: Shape, own: Shape, matSize: number): number[] {
 
 export const matmulOp: OpDef<MatmulAttrs, MatmulInfo> = defineOp<MatmulAttrs, MatmulInfo>({
   name: 'matmul',
+  reference: matmulKernels.matmul,
   info: ([a, b], attrs) => {
     const op = attrs.op;
     const [n0, n1] = attrs.names ?? ['input', 'other'];
@@ -251,6 +253,7 @@ export interface LinearInfo extends OpInfo {
 
 export const linearOp = defineOp<void, LinearInfo>({
   name: 'linear',
+  reference: matmulKernels.linear,
   info: (inputs) => {
     const op = 'linear';
     const [x, w, bias] = inputs;

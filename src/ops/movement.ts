@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectTensor, notifyOp, recordCustom } from '../op.js';
 import { sumToShape } from './reduce.js';
+import { movementKernels } from '../backends/reference/movement.js';
 
 /** Resolves one -1 in `shape` against `n` elements and validates the rest. */
 export function inferShape(op: string, shape: readonly number[], n: number, from: Shape): number[] {
@@ -38,7 +39,7 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
   expectTensor('reshape', 'input', input);
   const s = inferShape('reshape', shape, input.numel, input.shape);
   if (sameShape(s, input.shape)) return input;
-  const out = new Tensor(input.data, s);
+  const out = new Tensor(input._storage, s);
   recordCustom('reshape', [input], [out], ([g]) => [reshape(g!, input.shape)]);
   notifyOp({ name: 'reshape', def: null, inputs: [input], attrs: s, info: null, outputs: [out] });
   return out;
@@ -55,6 +56,7 @@ export interface ExpandInfo extends OpInfo {
 
 export const expandOp = defineOp<Shape, ExpandInfo>({
   name: 'expand',
+  reference: movementKernels.expand,
   info: ([x], target) => {
     const op = 'expand';
     const inShape = x!.shape;

@@ -7,10 +7,12 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { normDim, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import { zeros } from '../creation.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor } from '../op.js';
 import { pad } from './movement_pad.js';
+import { indexKernels } from '../backends/reference/movement_index.js';
 
 function expectIndex(op: string, index: Tensor, arg = 'index'): void {
   if (index.dtype !== 'int32') {
@@ -20,7 +22,7 @@ function expectIndex(op: string, index: Tensor, arg = 'index'): void {
 
 /** Checks every value of `index` is in [0, n). */
 function checkRange(op: string, index: Tensor, n: number, dim: number): void {
-  const d = index.data;
+  const d = valuesOf(index);
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v < 0 || v >= n) {
@@ -45,6 +47,7 @@ export interface IndexSelectInfo extends OpInfo {
 
 export const indexSelectOp = defineOp<number, IndexSelectInfo>({
   name: 'indexSelect',
+  reference: indexKernels.indexSelect,
   info: ([x, index], dim) => {
     const op = 'indexSelect';
     expectIndex(op, index!);
@@ -63,6 +66,7 @@ export const indexSelectOp = defineOp<number, IndexSelectInfo>({
 /** The adjoint of indexSelect: adds gradient slices back at their indices (repeats accumulate). */
 export const indexSelectBackwardOp = defineOp<IndexSelectInfo, IndexSelectInfo>({
   name: 'indexSelectBackward',
+  reference: indexKernels.indexSelectBackward,
   info: ([g, index], fwd) => {
     if (!sameShape(g!.shape, fwd.outShape)) {
       throw new ShapeError({ op: 'indexSelectBackward', arg: 'grad', expected: `shape ${fmtShape(fwd.outShape)}`, got: fmtShape(g!.shape) });
@@ -136,6 +140,7 @@ function gatherCheck(op: string, self: Tensor, index: Tensor, src: Tensor | null
 
 export const gatherOp = defineOp<number, GatherInfo>({
   name: 'gather',
+  reference: indexKernels.gather,
   info: ([x, index], dim) => {
     const d = gatherCheck('gather', x!, index!, null, dim);
     return { outShapes: [index!.shape], outDtypes: [x!.dtype], selfShape: x!.shape, indexShape: index!.shape, srcShape: index!.shape, dim: d };
@@ -152,6 +157,7 @@ export function gather(input: Tensor, dim: number, index: Tensor): Tensor {
 
 export const scatterAddOp = defineOp<number, GatherInfo>({
   name: 'scatterAdd',
+  reference: indexKernels.scatterAdd,
   info: ([x, index, src], dim) => {
     const op = 'scatterAdd';
     const dtype = expectSameDtype(op, [['input', x!], ['src', src!]]);

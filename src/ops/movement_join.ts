@@ -10,6 +10,7 @@ import { zeros } from '../creation.js';
 import type { OpDef, OpInfo } from '../op.js';
 import { apply, apply1, defineOp, expectSameDtype, expectTensor } from '../op.js';
 import { unsqueeze } from './movement_layout.js';
+import { joinKernels } from '../backends/reference/movement_join.js';
 
 // ---- slice -----------------------------------------------------------------------------------
 
@@ -53,6 +54,7 @@ function sliceInfo(op: string, inShape: Shape, a: SliceAttrs): Omit<SliceInfo, '
 
 export const sliceOp: OpDef<SliceAttrs, SliceInfo> = defineOp<SliceAttrs, SliceInfo>({
   name: 'slice',
+  reference: joinKernels.slice,
   info: ([x], a) => ({ ...sliceInfo('slice', x!.shape, a), outDtypes: [x!.dtype] }),
   vjp: ({ info }, [g]) => [apply1(sliceBackwardOp, [g!], info)],
 });
@@ -60,6 +62,7 @@ export const sliceOp: OpDef<SliceAttrs, SliceInfo> = defineOp<SliceAttrs, SliceI
 /** The adjoint of slice: embeds the gradient at the selected positions of a zero tensor. */
 export const sliceBackwardOp: OpDef<SliceInfo, SliceInfo> = defineOp<SliceInfo, SliceInfo>({
   name: 'sliceBackward',
+  reference: joinKernels.sliceBackward,
   info: ([g], fwd) => {
     if (!sameShape(g!.shape, fwd.outShape)) {
       throw new ShapeError({ op: 'sliceBackward', arg: 'grad', expected: `shape ${fmtShape(fwd.outShape)}`, got: fmtShape(g!.shape) });
@@ -136,6 +139,7 @@ const skipped = (t: Tensor): boolean => t.shape.length === 1 && t.shape[0] === 0
 
 export const catOp = defineOp<number, CatInfo>({
   name: 'cat',
+  reference: joinKernels.cat,
   info: (ts, dim) => {
     const op = 'cat';
     if (ts.length === 0) throw new ValueError({ op, arg: 'tensors', expected: 'a non-empty array of tensors', got: '[]' });
@@ -229,6 +233,7 @@ export interface SplitInfo extends OpInfo {
 
 export const splitOp = defineOp<{ sizes: readonly number[]; dim: number }, SplitInfo>({
   name: 'split',
+  reference: joinKernels.split,
   info: ([x], a) => {
     const op = 'split';
     const rank = x!.shape.length;

@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectTensor } from '../op.js';
 import { expand, reshape } from './movement.js';
+import { layoutKernels } from '../backends/reference/movement_layout.js';
 
 /** Normalises a list of distinct dimensions (`what` names the argument in messages). */
 function normDims(op: string, dims: unknown, rank: number, arg = 'dims'): number[] {
@@ -39,6 +40,7 @@ export interface PermuteInfo extends OpInfo {
 
 export const permuteOp = defineOp<readonly number[], PermuteInfo>({
   name: 'permute',
+  reference: layoutKernels.permute,
   info: ([x], dims) => {
     const rank = x!.shape.length;
     const perm = normDims('permute', dims, rank);
@@ -146,6 +148,7 @@ export interface FlipInfo extends OpInfo {
 
 export const flipOp = defineOp<readonly number[], FlipInfo>({
   name: 'flip',
+  reference: layoutKernels.flip,
   info: ([x], dims) => {
     const d = normDims('flip', dims, x!.shape.length);
     return { outShapes: [x!.shape], outDtypes: [x!.dtype], shape: x!.shape, dims: d };
@@ -172,6 +175,7 @@ export interface RollAttrs {
 
 export const rollOp = defineOp<RollAttrs, RollInfo>({
   name: 'roll',
+  reference: layoutKernels.roll,
   info: ([x], a) => {
     const rank = x!.shape.length;
     if (!a.shifts.every((s) => typeof s === 'number' && Number.isInteger(s))) {
@@ -271,6 +275,7 @@ export interface CopyInfo extends OpInfo {
 
 export const cloneOp = defineOp<void, CopyInfo>({
   name: 'clone',
+  reference: layoutKernels.clone,
   info: ([x]) => ({ outShapes: [x!.shape], outDtypes: [x!.dtype], n: x!.numel, inDtype: x!.dtype }),
   vjp: (_c, [g]) => [g!],
 });
@@ -283,6 +288,7 @@ export function clone(input: Tensor): Tensor {
 
 export const toOp = defineOp<DType, CopyInfo>({
   name: 'to',
+  reference: layoutKernels.to,
   info: ([x], dtype) => {
     if (!isDType(dtype)) throw new ValueError({ op: 'to', arg: 'dtype', expected: '"float32", "float64" or "int32"', got: fmtValue(dtype) });
     return { outShapes: [x!.shape], outDtypes: [dtype], n: x!.numel, inDtype: x!.dtype };

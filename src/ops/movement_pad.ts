@@ -10,6 +10,7 @@ import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectTensor, readOptions } from '../op.js';
+import { padKernels } from '../backends/reference/movement_pad.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
@@ -144,6 +145,7 @@ function padPlan(op: string, shape: Shape, pads: readonly number[], mode: PadMod
 
 export const padOp = defineOp<PadAttrs, PadInfo>({
   name: 'pad',
+  reference: padKernels.pad,
   info: ([x], a) => {
     const plan = padPlan('pad', x!.shape, a.pads, a.mode, a.value);
     return { ...plan, outDtypes: [x!.dtype] };
@@ -158,6 +160,7 @@ export const padOp = defineOp<PadAttrs, PadInfo>({
 /** The adjoint of a non-constant pad: sums each gradient element onto the input element it read. */
 export const padBackwardOp = defineOp<PadInfo, PadInfo>({
   name: 'padBackward',
+  reference: padKernels.padBackward,
   info: ([g], fwd) => {
     if (!sameShape(g!.shape, fwd.outShape)) {
       throw new ShapeError({ op: 'padBackward', arg: 'grad', expected: `shape ${fmtShape(fwd.outShape)}`, got: fmtShape(g!.shape) });

@@ -11,7 +11,8 @@ import { add, mul, rsqrt, sub } from './elementwise.js';
 import { reshape } from './movement.js';
 import { full } from '../creation.js';
 import type { NormLayout } from './norm_ops.js';
-import { normAffineOp, normStandardizeOp } from './norm_ops.js';
+import { normAffineOp, normStandardizeOp, runningUpdate } from './norm_ops.js';
+import { noGrad } from '../autograd/tape.js';
 
 export interface AffineOptions {
   weight?: Tensor | null;
@@ -74,7 +75,7 @@ function affine(x: Tensor, w: Tensor | null, b: Tensor | null, l: NormLayout): T
 /**
  * Batch normalisation over (N, C), (N, C, L), (N, C, H, W) or (N, C, D, H, W): per channel over the
  * batch and spatial positions. Training normalises with the batch mean and biased variance and
- * updates runningMean/runningVar in place (their `.data`) as (1 - momentum)·running +
+ * updates runningMean/runningVar in place (an in-place op) as (1 - momentum)·running +
  * momentum·batch, with the unbiased variance, as PyTorch does; either may be null then. Not
  * training, it normalises with the running statistics (both required). Running statistics are
  * buffers, never differentiated.
@@ -108,8 +109,10 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     }
     const [xh, mean, variance] = apply(normStandardizeOp, [x], { ...l, eps });
     const unbias = M / (M - 1);
-    if (rm) for (let c = 0; c < C; c++) rm.data[c] = (1 - momentum) * rm.data[c]! + momentum * mean!.data[c]!;
-    if (rv) for (let c = 0; c < C; c++) rv.data[c] = (1 - momentum) * rv.data[c]! + momentum * variance!.data[c]! * unbias;
+    noGrad(() => {
+      if (rm) runningUpdate(rm, mean!, momentum, 1);
+      if (rv) runningUpdate(rv, variance!, momentum, unbias);
+    });
     return affine(xh!, w, b, l);
   }
   if (!rm || !rv) {

@@ -27,6 +27,7 @@ import { add, div, mul, neg, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './movement.js';
 import { zerosLike } from '../creation.js';
+import { normKernels } from '../backends/reference/norm.js';
 
 export interface NormLayout {
   readonly A: number;
@@ -54,12 +55,9 @@ function checkGroupVector(op: string, arg: string, t: Tensor, G: number): void {
   }
 }
 
-/** A cotangent that is all zeros and carries no graph contributes nothing (the tape's fill-ins). */
+/** The tape's zero fill-in for an output nothing used contributes nothing. */
 function isInertZero(t: Tensor): boolean {
-  if (t.requiresGrad) return false;
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
-  return true;
+  return t._fillIn && !t.requiresGrad;
 }
 
 const view3 = (t: Tensor, l: NormLayout): Tensor => reshape(t, [l.A, l.G, l.B]);
@@ -69,6 +67,7 @@ const groupSum = (t3: Tensor): Tensor => sum(t3, [0, 2], { keepdim: true });
 
 export const normStandardizeOp: OpDef<StandardizeAttrs, NormInfo> = defineOp<StandardizeAttrs, NormInfo>({
   name: 'normStandardize',
+  reference: normKernels.normStandardize,
   info: ([x], a) => {
     expectFloat('normStandardize', 'input', x!);
     checkLayout('normStandardize', x!, a);
@@ -98,6 +97,7 @@ export const normStandardizeOp: OpDef<StandardizeAttrs, NormInfo> = defineOp<Sta
 
 export const normStandardizeBackwardOp: OpDef<NormInfo, NormInfo> = defineOp<NormInfo, NormInfo>({
   name: 'normStandardizeBackward',
+  reference: normKernels.normStandardizeBackward,
   info: ([h, xh, r], plan) => {
     const op = 'normStandardizeBackward';
     expectSameDtype(op, [['grad', h!], ['normalized', xh!], ['rstd', r!]]);
@@ -132,6 +132,7 @@ export const normStandardizeBackwardOp: OpDef<NormInfo, NormInfo> = defineOp<Nor
 
 export const normAffineOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout, NormInfo>({
   name: 'normAffine',
+  reference: normKernels.normAffine,
   info: ([x, w, b], l) => {
     const op = 'normAffine';
     expectFloat(op, 'input', x!);
@@ -152,6 +153,7 @@ export const normAffineOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout, No
 
 export const normAffineGradOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout, NormInfo>({
   name: 'normAffineGrad',
+  reference: normKernels.normAffineGrad,
   info: ([g, x], l) => {
     const op = 'normAffineGrad';
     expectSameDtype(op, [['grad', g!], ['input', x!]]);
@@ -169,3 +171,27 @@ export const normAffineGradOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout
     ];
   },
 });
+
+export interface RunningUpdateInfo extends OpInfo {
+  readonly momentum: number;
+  readonly scale: number;
+}
+
+/**
+ * Batch norm's running statistics, in place: running ← (1 − momentum)·running + momentum·batch·scale
+ * (scale = M/(M − 1) turns the biased batch variance into the unbiased one, as PyTorch does).
+ */
+export const runningUpdateOp = defineOp<{ momentum: number; scale: number }, RunningUpdateInfo>({
+  name: 'runningUpdate',
+  reference: normKernels.runningUpdate,
+  inplace: [0],
+  info: ([r, s], a) => {
+    if (!sameShape(r!.shape, s!.shape)) throw new ShapeError({ op: 'batchNorm', arg: 'running statistics', expected: fmtShape(s!.shape), got: fmtShape(r!.shape) });
+    expectSameDtype('batchNorm', [['running statistics', r!], ['batch statistics', s!]]);
+    return { outShapes: [r!.shape], outDtypes: [r!.dtype], momentum: a.momentum, scale: a.scale };
+  },
+});
+
+export function runningUpdate(running: Tensor, batch: Tensor, momentum: number, scale: number): void {
+  apply(runningUpdateOp, [running, batch], { momentum, scale });
+}

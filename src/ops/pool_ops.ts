@@ -22,9 +22,11 @@ import {
   expectPoolTensor,
   maxPoolPlan,
 } from './pool_plan.js';
+import { poolKernels } from '../backends/reference/pool.js';
 
 export const maxPoolOp = defineOp<WindowAttrs, PoolPlan>({
   name: 'maxPool',
+  reference: poolKernels.maxPool,
   info: ([x], a) => maxPoolPlan(x!, a),
   macs: () => 0,
   vjp: ({ info, outputs, needs }, [g]) => [needs[0] ? maxPoolBackward(g!, outputs[1]!, info) : null],
@@ -32,6 +34,7 @@ export const maxPoolOp = defineOp<WindowAttrs, PoolPlan>({
 
 export const adaptiveMaxPoolOp = defineOp<AdaptiveAttrs, PoolPlan>({
   name: 'adaptiveMaxPool',
+  reference: poolKernels.adaptiveMaxPool,
   info: ([x], a) => adaptiveMaxPoolPlan(x!, a),
   macs: () => 0,
   vjp: ({ info, outputs, needs }, [g]) => [needs[0] ? maxPoolBackward(g!, outputs[1]!, info) : null],
@@ -40,6 +43,7 @@ export const adaptiveMaxPoolOp = defineOp<AdaptiveAttrs, PoolPlan>({
 /** Scatter-adds gradOutput into the input plane at the saved indices (index -1: no input element). */
 export const maxPoolBackwardOp = defineOp<PoolPlan, PoolPlan>({
   name: 'maxPoolBackward',
+  reference: poolKernels.maxPoolBackward,
   info: ([g, idx], plan) => {
     expectPoolTensor(plan, 'maxPoolBackward', 'gradOutput', g!, plan.outShape);
     expectPoolIndices('maxPoolBackward', idx!, plan.outShape);
@@ -52,6 +56,7 @@ export const maxPoolBackwardOp = defineOp<PoolPlan, PoolPlan>({
 /** Reads an input-shaped tensor at the saved indices (0 where the index is -1). */
 export const maxPoolGatherOp = defineOp<PoolPlan, PoolPlan>({
   name: 'maxPoolGather',
+  reference: poolKernels.maxPoolGather,
   info: ([t, idx], plan) => {
     expectPoolTensor(plan, 'maxPoolGather', 'input', t!, plan.inShape);
     expectPoolIndices('maxPoolGather', idx!, plan.outShape);
@@ -63,6 +68,7 @@ export const maxPoolGatherOp = defineOp<PoolPlan, PoolPlan>({
 
 export const avgPoolOp = defineOp<AvgAttrs, AvgPoolPlan>({
   name: 'avgPool',
+  reference: poolKernels.avgPool,
   info: ([x], a) => avgPoolPlan(x!, a),
   macs: () => 0,
   vjp: ({ info, needs }, [g]) => [needs[0] ? avgPoolBackward(g!, info) : null],
@@ -70,6 +76,7 @@ export const avgPoolOp = defineOp<AvgAttrs, AvgPoolPlan>({
 
 export const adaptiveAvgPoolOp = defineOp<AdaptiveAttrs, AvgPoolPlan>({
   name: 'adaptiveAvgPool',
+  reference: poolKernels.adaptiveAvgPool,
   info: ([x], a) => adaptiveAvgPoolPlan(x!, a),
   macs: () => 0,
   vjp: ({ info, needs }, [g]) => [needs[0] ? avgPoolBackward(g!, info) : null],
@@ -78,6 +85,7 @@ export const adaptiveAvgPoolOp = defineOp<AdaptiveAttrs, AvgPoolPlan>({
 /** The transpose of an average pool: each output gradient spread evenly over its window's inputs. */
 export const avgPoolBackwardOp = defineOp<AvgPoolPlan, AvgPoolPlan>({
   name: 'avgPoolBackward',
+  reference: poolKernels.avgPoolBackward,
   info: ([g], plan) => {
     expectPoolTensor(plan, 'avgPoolBackward', 'gradOutput', g!, plan.outShape);
     return { ...plan, outShapes: [plan.inShape], outDtypes: [plan.dtype] };

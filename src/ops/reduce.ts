@@ -12,6 +12,7 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectFloat, expectTensor, readOptions } from '../op.js';
 import { expand, reshape } from './movement.js';
 import { mul } from './elementwise.js';
+import { reduceKernels } from '../backends/reference/reduce.js';
 
 /** The `dim` argument of reductions. */
 export type ReduceDims = number | readonly number[] | null | undefined;
@@ -73,6 +74,7 @@ export function reduceInfo(op: string, x: Tensor, dim: ReduceDims, keepdim: bool
 
 export const sumOp = defineOp<{ dim: ReduceDims; keepdim: boolean }, ReduceInfo>({
   name: 'sum',
+  reference: reduceKernels.sum,
   info: ([x], a) => reduceInfo('sum', x!, a.dim, a.keepdim),
   vjp: ({ info }, [g]) => [expand(reshape(g!, info.keptShape), info.inShape)],
 });
@@ -86,6 +88,7 @@ export function sum(input: Tensor, dim?: ReduceDims, options?: ReduceOptions): T
 
 export const meanOp = defineOp<{ dim: ReduceDims; keepdim: boolean }, ReduceInfo>({
   name: 'mean',
+  reference: reduceKernels.mean,
   info: ([x], a) => {
     expectFloat('mean', 'input', x!);
     return reduceInfo('mean', x!, a.dim, a.keepdim);

@@ -16,6 +16,7 @@ import { where } from './elementwise_where.js';
 import { reshape } from './movement.js';
 import type { ReduceDims, ReduceInfo, ReduceOptions } from './reduce.js';
 import { keepdimOf, reduceInfo, sum } from './reduce.js';
+import { minmaxKernels } from '../backends/reference/reduce_minmax.js';
 
 /** Rejects reducing over a zero-size dimension (there is no extremum), like PyTorch. */
 function nonEmpty(op: string, x: Tensor, info: ReduceInfo): ReduceInfo {
@@ -47,12 +48,13 @@ interface ExtremumAttrs {
 function extremumOp(name: 'amax' | 'amin'): OpDef<ExtremumAttrs, ReduceInfo> {
   return defineOp<ExtremumAttrs, ReduceInfo>({
     name,
+    reference: minmaxKernels[name],
     info: ([x], a) => nonEmpty(a.full ? (name === 'amax' ? 'max' : 'min') : name, x!, reduceInfo(name, x!, a.dim, a.keepdim)),
     vjp: ({ inputs: [x], outputs: [y], info }, [g]) => {
       // PyTorch compares with == (so a NaN maximum gives NaN gradients) except for the full
       // max()/min(), which then spreads the gradient over the NaN inputs instead
       const yk = reshape(y!, info.keptShape);
-      const nanFull = info.dims.length === info.inShape.length && y!.numel === 1 && Number.isNaN(y!.data[0]!);
+      const nanFull = info.dims.length === info.inShape.length && y!.numel === 1 && Number.isNaN(y!.item());
       const cond = nanFull ? ne(x!, x!) : eq(x!, yk);
       const [m, count] = tieMask(x!, cond, info.dims);
       return [mul(m, div(reshape(g!, info.keptShape), count))];
@@ -70,6 +72,7 @@ export interface ExtremumDimInfo extends ReduceInfo {
 function extremumDimOp(name: 'maxDim' | 'minDim', pub: string): OpDef<{ dim: number; keepdim: boolean }, ExtremumDimInfo> {
   return defineOp<{ dim: number; keepdim: boolean }, ExtremumDimInfo>({
     name,
+    reference: minmaxKernels[name],
     info: ([x], a) => {
       const r = nonEmpty(pub, x!, reduceInfo(pub, x!, a.dim, a.keepdim));
       return { ...r, outShapes: [r.outShapes[0]!, r.outShapes[0]!], outDtypes: [x!.dtype, 'int32'], dim: r.dims[0] ?? 0 };
@@ -91,6 +94,7 @@ export const minDimOp = extremumDimOp('minDim', 'min');
 function argOp(name: 'argmax' | 'argmin'): OpDef<{ dim: number | undefined; keepdim: boolean }, ReduceInfo> {
   return defineOp<{ dim: number | undefined; keepdim: boolean }, ReduceInfo>({
     name,
+    reference: minmaxKernels[name],
     info: ([x], a) => {
       const r = nonEmpty(name, x!, reduceInfo(name, x!, a.dim, a.keepdim));
       return { ...r, outDtypes: ['int32'] };

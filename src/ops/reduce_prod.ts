@@ -12,9 +12,11 @@ import { mul } from './elementwise.js';
 import { reshape } from './movement.js';
 import type { ReduceDims, ReduceInfo, ReduceOptions } from './reduce.js';
 import { keepdimOf, reduceDims, reduceInfo } from './reduce.js';
+import { prodKernels } from '../backends/reference/reduce_prod.js';
 
 export const prodOp = defineOp<{ dim: ReduceDims; keepdim: boolean }, ReduceInfo>({
   name: 'prod',
+  reference: prodKernels.prod,
   info: ([x], a) => reduceInfo('prod', x!, a.dim, a.keepdim),
   vjp: ({ inputs: [x], info }, [g]) => [mul(reshape(g!, info.keptShape), prodOthers(x!, [], info.dims))],
 });
@@ -45,6 +47,7 @@ export interface ProdOthersInfo extends OpInfo {
  */
 export const prodOthersOp = defineOp<{ dims: readonly number[] }, ProdOthersInfo>({
   name: 'prodOthers',
+  reference: prodKernels.prodOthers,
   info: (inputs, a) => {
     const x = inputs[0]!;
     expectSameDtype('prodOthers', inputs.map((t, i) => [i === 0 ? 'input' : `directions[${i - 1}]`, t] as [string, Tensor]));
@@ -78,6 +81,7 @@ export interface CumsumInfo extends OpInfo {
 
 export const cumsumOp: OpDef<{ dim: number; reverse: boolean }, CumsumInfo> = defineOp<{ dim: number; reverse: boolean }, CumsumInfo>({
   name: 'cumsum',
+  reference: prodKernels.cumsum,
   info: ([x], a) => {
     const s = x!.shape;
     const dim = normDim('cumsum', a.dim, s.length);

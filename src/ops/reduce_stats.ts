@@ -10,6 +10,7 @@ import { where } from './elementwise_where.js';
 import { reshape } from './movement.js';
 import type { ReduceDims, ReduceInfo, ReduceOptions } from './reduce.js';
 import { keepdimOf, mean, reduceInfo, sum } from './reduce.js';
+import { statsKernels } from '../backends/reference/reduce_stats.js';
 
 export interface VarInfo extends ReduceInfo {
   readonly correction: number;
@@ -37,12 +38,14 @@ function varBackward(x: Tensor, g: Tensor, info: VarInfo): Tensor {
 
 export const varOp = defineOp<VarAttrs, VarInfo>({
   name: 'var',
+  reference: statsKernels.var,
   info: ([x], a) => varInfo('var', x!, a),
   vjp: ({ inputs: [x], info }, [g]) => [varBackward(x!, g!, info)],
 });
 
 export const stdOp = defineOp<VarAttrs, VarInfo>({
   name: 'std',
+  reference: statsKernels.std,
   info: ([x], a) => varInfo('std', x!, a),
   // d std = d var / (2 std); PyTorch sets it to 0 where std == 0
   vjp: ({ inputs: [x], outputs: [y], info }, [g]) => [varBackward(x!, where(eq(y!, 0), 0, div(g!, mul(y!, 2))), info)],
@@ -94,6 +97,7 @@ export function std(input: Tensor, dim?: ReduceDims, options?: VarOptions): Tens
 
 export const logsumexpOp = defineOp<{ dim: ReduceDims; keepdim: boolean }, ReduceInfo>({
   name: 'logsumexp',
+  reference: statsKernels.logsumexp,
   info: ([x], a) => {
     expectFloat('logsumexp', 'input', x!);
     return reduceInfo('logsumexp', x!, a.dim, a.keepdim);
@@ -118,6 +122,7 @@ export interface VectorNormInfo extends ReduceInfo {
 
 export const normOp = defineOp<{ dim: ReduceDims; keepdim: boolean; p: number }, VectorNormInfo>({
   name: 'norm',
+  reference: statsKernels.norm,
   info: ([x], a) => {
     expectFloat('norm', 'input', x!);
     return { ...reduceInfo('norm', x!, a.dim, a.keepdim), p: a.p };

@@ -25,6 +25,7 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectFloat, expectSameDtype } from '../op.js';
 import { checkPair } from './signal_util.js';
 import { reshape } from './movement.js';
+import { signalKernels } from '../backends/reference/signal.js';
 
 export type SignalMode = 'full' | 'valid' | 'same';
 
@@ -62,6 +63,7 @@ function pairsAlong(out: number, s: number, W: number, X: number): number {
 
 export const signalCorrelateOp = defineOp<SignalCorrelateAttrs, SignalCorrelateInfo>({
   name: 'signalCorrelate',
+  reference: signalKernels.signalCorrelate,
   info: ([x, w], a) => {
     const op = a.op;
     const dtype = expectSameDtype(op, [['x', x!], ['w', w!]]);

@@ -15,6 +15,7 @@ import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply1, defineOp } from '../op.js';
 import { checkPair } from './signal_util.js';
+import { circularKernels } from '../backends/reference/signal_circular.js';
 
 export interface CircularInfo extends OpInfo {
   readonly shape: Shape;
@@ -54,6 +55,7 @@ function circularInfo(op: string, x: Tensor, y: Tensor): CircularInfo {
 
 export const circularCorrelateOp = defineOp<void, CircularInfo>({
   name: 'circularCorrelate',
+  reference: circularKernels.circularCorrelate,
   info: ([x, y]) => circularInfo('circularCorrelate', x!, y!),
   macs: (i) => numel(i.shape) ** 2,
   // z[k] = Σ_i x[i]·y[i+k]:
@@ -67,6 +69,7 @@ export const circularCorrelateOp = defineOp<void, CircularInfo>({
 
 export const circularConvolveOp = defineOp<void, CircularInfo>({
   name: 'circularConvolve',
+  reference: circularKernels.circularConvolve,
   info: ([x, y]) => circularInfo('circularConvolve', x!, y!),
   macs: (i) => numel(i.shape) ** 2,
   // z[k] = Σ_i x[i]·y[k-i] (commutative: also Σ_m y[m]·x[k-m]):

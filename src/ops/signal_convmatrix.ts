@@ -24,6 +24,7 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectFloat, expectTensor } from '../op.js';
 import type { ConvOptions, PaddingMode } from './conv_geometry.js';
 import { convSpec, resolveConv } from './conv_geometry.js';
+import { convMatrixKernels } from '../backends/reference/signal_convmatrix.js';
 
 export interface ConvMatrixAttrs {
   readonly inputShape: readonly number[];
@@ -76,6 +77,7 @@ function checkInputShape(inputShape: unknown, r: number): number[] {
 
 export const convMatrixOp = defineOp<ConvMatrixAttrs, ConvMatrixInfo>({
   name: 'convMatrix',
+  reference: convMatrixKernels.convMatrix,
   info: ([w], a) => {
     expectFloat(OP, 'weight', w!);
     const wr = w!.shape.length;
@@ -127,6 +129,7 @@ export const convMatrixOp = defineOp<ConvMatrixAttrs, ConvMatrixInfo>({
 
 export const convMatrixWeightGradOp = defineOp<ConvMatrixInfo, ConvMatrixInfo>({
   name: 'convMatrixWeightGrad',
+  reference: convMatrixKernels.convMatrixWeightGrad,
   info: ([G], plan) => {
     const op = 'convMatrixWeightGrad';
     expectFloat(op, 'grad', G!);

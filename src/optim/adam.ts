@@ -1,6 +1,7 @@
 /** Adam and AdamW (torch.optim.Adam / AdamW, torch 1.13 single-tensor update rules). */
-import { alloc } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { tensor, zerosLike } from '../creation.js';
+import { adamStep } from '../ops/optim_ops.js';
 import type { BaseHyper, ParamGroup, ParamState, Params } from './optimizer.js';
 import { Optimizer, checkBaseHyper, checkKeys } from './optimizer.js';
 import { bool, nonNeg, numArray, readOpts, unitOpen } from './validate.js';
@@ -67,12 +68,10 @@ function defaultsFrom(op: string, options: AdamOptions | undefined, weightDecay:
 function adamUpdate(group: AdamHyper, p: Tensor, grad: Tensor, state: ParamState, decoupled: boolean): void {
   const { lr, eps, weightDecay, amsgrad, maximize } = group;
   const [beta1, beta2] = group.betas;
-  const n = p.numel;
-  const fresh = (): Tensor => new Tensor(alloc(p.dtype, n), p.shape.slice());
+  const fresh = (): Tensor => zerosLike(p);
   let stepT = state['step'];
   if (stepT === undefined) {
-    stepT = new Tensor(alloc('float32', 1), []);
-    state['step'] = stepT;
+    stepT = tensor(0);
     state['expAvg'] = fresh();
     state['expAvgSq'] = fresh();
     if (amsgrad) state['maxExpAvgSq'] = fresh();
@@ -83,32 +82,11 @@ function adamUpdate(group: AdamHyper, p: Tensor, grad: Tensor, state: ParamState
     maxSq = fresh();
     state['maxExpAvgSq'] = maxSq;
   }
-  stepT.data[0] = stepT.data[0]! + 1;
-  const step = stepT.data[0];
-  const m = state['expAvg']!.data;
-  const v = state['expAvgSq']!.data;
-  const vmax = amsgrad ? maxSq!.data : undefined;
-  const pd = p.data;
-  const gd = grad.data;
-  const bc1 = 1 - beta1 ** step;
-  const bc2 = 1 - beta2 ** step;
-  const stepSize = lr / bc1;
-  const bc2Sqrt = Math.sqrt(bc2);
-  const shrink = 1 - lr * weightDecay;
-  for (let i = 0; i < n; i++) {
-    let g = maximize ? -gd[i]! : gd[i]!;
-    if (decoupled) pd[i] = pd[i]! * shrink;
-    else if (weightDecay !== 0) g = g + weightDecay * pd[i]!;
-    m[i] = m[i]! * beta1 + (1 - beta1) * g;
-    v[i] = v[i]! * beta2 + (1 - beta2) * g * g;
-    let sq = v[i]!;
-    if (vmax !== undefined) {
-      vmax[i] = Math.max(vmax[i]!, sq);
-      sq = vmax[i]!;
-    }
-    const denom = Math.sqrt(sq) / bc2Sqrt + eps;
-    pd[i] = pd[i]! + (-stepSize * m[i]!) / denom;
-  }
+  // the step count is a 0-d float32 tensor, as torch's (replaced, not written: it lives in JavaScript memory)
+  const step = Math.fround(stepT.item() + 1);
+  state['step'] = tensor(step);
+  const h = { lr, beta1, beta2, eps, weightDecay, maximize, decoupled, step };
+  adamStep(p, grad, state['expAvg']!, state['expAvgSq']!, amsgrad ? maxSq! : null, h);
 }
 
 /** `new Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false })`. */

@@ -2,12 +2,17 @@
  * The `Optimizer` base class (torch.optim.Optimizer): parameter groups, per-parameter state,
  * `zeroGrad`, and state dicts keyed by parameter index so a checkpoint can resume training.
  *
- * Updates are written straight into each parameter's `.data` (as torch does under `no_grad`), so
- * nothing is recorded on the autograd tape and parameters keep `requiresGrad`.
+ * Updates are fused in-place ops (src/ops/optim_ops.ts) run under `noGrad` (as torch's
+ * `@torch.no_grad()` step), so nothing is recorded on the autograd tape, parameters keep
+ * `requiresGrad`, and each update runs where the parameter lives.
  */
 import { castData } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { Tensor, isTensor } from '../tensor.js';
+import { Tensor, isTensor, valuesOf } from '../tensor.js';
+import { noGrad } from '../autograd/tape.js';
+import { sameShape } from '../shape.js';
+import { reshape } from '../ops/movement.js';
+import { zero_ } from '../ops/inplace.js';
 import { finite, nonNeg, record } from './validate.js';
 
 /** Hyper-parameters every group has. `initialLr` is added by learning-rate schedulers (torch's `initial_lr`). */
@@ -44,7 +49,7 @@ export interface OptimizerStateDict {
 export type HyperCheck<H extends BaseHyper> = (h: Record<string, unknown>, arg: string) => H;
 
 function cloneTensor(t: Tensor, dtype = t.dtype): Tensor {
-  return new Tensor(castData(t.data, dtype), t.shape.slice());
+  return new Tensor(castData(valuesOf(t), dtype), t.shape.slice());
 }
 
 function copyValue(v: unknown): unknown {
@@ -116,7 +121,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
         else {
           if (!p.grad.isLeaf) p.grad = p.grad.detach();
           else if (p.grad.requiresGrad) p.grad.requiresGrad_(false);
-          p.grad.data.fill(0);
+          zero_(p.grad);
         }
       }
     }
@@ -128,6 +133,11 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
    */
   step<L>(closure?: () => L): L | undefined {
     const loss = closure === undefined ? undefined : closure();
+    noGrad(() => this.updateAll());
+    return loss;
+  }
+
+  private updateAll(): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         const grad = p.grad;
@@ -140,10 +150,9 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
           st = {};
           this.state.set(p, st);
         }
-        this.update(g, p, grad, st);
+        this.update(g, p, sameShape(grad.shape, p.shape) ? grad : reshape(grad, p.shape), st);
       }
     }
-    return loss;
   }
 
   /** Updates one parameter in place from its gradient and state (state is created lazily here). */

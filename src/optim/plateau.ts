@@ -109,7 +109,7 @@ export class ReduceLROnPlateau {
     const op = 'ReduceLROnPlateau.step';
     let current: number;
     if (typeof metric === 'number') current = metric;
-    else if (isTensor(metric) && metric.numel === 1) current = metric.data[0]!;
+    else if (isTensor(metric) && metric.numel === 1) current = metric.item();
     else throw new ValueError({ op, arg: 'metric', expected: 'a number or a one-element tensor', got: fmtValue(metric) });
     this.lastEpoch += 1;
     if (this.isBetter(current, this.best)) {

@@ -1,7 +1,8 @@
 /** Stochastic gradient descent with momentum (torch.optim.SGD, torch 1.13 update rule). */
 import { ValueError } from '../errors.js';
-import { Tensor } from '../tensor.js';
-import { alloc } from '../dtype.js';
+import type { Tensor } from '../tensor.js';
+import { zerosLike } from '../creation.js';
+import { sgdStep } from '../ops/optim_ops.js';
 import type { BaseHyper, ParamGroup, ParamState, Params } from './optimizer.js';
 import { Optimizer, checkBaseHyper, checkKeys } from './optimizer.js';
 import { bool, nonNeg, readOpts } from './validate.js';
@@ -73,30 +74,16 @@ export class SGD extends Optimizer<SGDHyper> {
 
   protected update(group: ParamGroup<SGDHyper>, p: Tensor, grad: Tensor, state: ParamState): void {
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = group;
-    const pd = p.data;
-    const gd = grad.data;
-    const n = pd.length;
-    let buf: Tensor | undefined;
+    let buf: Tensor | null = null;
     let fresh = false;
     if (momentum !== 0) {
-      buf = state['momentumBuffer'];
-      if (buf === undefined) {
-        buf = new Tensor(alloc(p.dtype, n), p.shape.slice());
+      buf = state['momentumBuffer'] ?? null;
+      if (buf === null) {
+        buf = zerosLike(p);
         state['momentumBuffer'] = buf;
         fresh = true;
       }
     }
-    const bd = buf?.data;
-    for (let i = 0; i < n; i++) {
-      let d = maximize ? -gd[i]! : gd[i]!;
-      if (weightDecay !== 0) d = d + weightDecay * pd[i]!;
-      if (bd !== undefined) {
-        bd[i] = fresh ? d : bd[i]! * momentum + (1 - dampening) * d;
-        // read back: the buffer is stored in the parameter's dtype, as torch's is
-        const b = bd[i]!;
-        d = nesterov ? d + momentum * b : b;
-      }
-      pd[i] = pd[i]! + -lr * d;
-    }
+    sgdStep(p, grad, buf, { lr, momentum, dampening, nesterov, weightDecay, maximize }, fresh);
   }
 }

@@ -4,6 +4,7 @@
  * exploding gradients. Browser-safe; works on any nn.Module through forward hooks.
  */
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import type { AnyModule, HookRemover, Module } from '../nn/module.js';
 import { ReLU } from '../nn/layers.js';
 import { noGrad } from '../autograd/tape.js';
@@ -60,7 +61,7 @@ export class TrainingDiagnostics {
     const inner = out.shape.length >= 2 ? out.numel / (n * units) : 1;
     let a = this.alive.get(name);
     if (!a) this.alive.set(name, (a = new Uint8Array(units)));
-    const d = out.data;
+    const d = valuesOf(out);
     for (let b = 0; b < n; b++)
       for (let u = 0; u < units; u++) {
         if (a[u]) continue;
@@ -78,7 +79,7 @@ export class TrainingDiagnostics {
     this.steps++;
     for (const [name, ps] of this.groups) {
       let s = 0;
-      for (const p of ps) if (p.grad) for (const v of p.grad.data) s += v * v;
+      for (const p of ps) if (p.grad) for (const v of valuesOf(p.grad)) s += v * v;
       this.gradSums.set(name, (this.gradSums.get(name) ?? 0) + Math.sqrt(s));
     }
   }
@@ -124,7 +125,7 @@ export function firstNonFiniteLayer(model: Module, input: Tensor): string | null
     removers.push(
       (m as AnyModule).registerForwardHook((_mod, _inputs, output) => {
         if (found === null && output && typeof output === 'object' && 'data' in (output as object)) {
-          const d = (output as Tensor).data;
+          const d = valuesOf(output as Tensor);
           for (let i = 0; i < d.length; i++)
             if (!Number.isFinite(d[i]!)) {
               found = name;

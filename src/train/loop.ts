@@ -3,6 +3,7 @@
  * Callers (the CLI, the playground) add progress display, checkpoints and schedules around it.
  */
 import type { Tensor } from '../tensor.js';
+import { valuesOf } from '../tensor.js';
 import { tensor } from '../creation.js';
 import { noGrad } from '../autograd/tape.js';
 import { crossEntropy } from '../ops/loss.js';
@@ -46,7 +47,9 @@ export interface TrainEpochOptions {
 function countCorrect(logits: Tensor, target: Tensor): number {
   const pred = argmax(logits, 1);
   let c = 0;
-  for (let i = 0; i < pred.numel; i++) if (pred.data[i] === target.data[i]) c++;
+  const p = valuesOf(pred);
+  const t = valuesOf(target);
+  for (let i = 0; i < pred.numel; i++) if (p[i] === t[i]) c++;
   return c;
 }
 
@@ -57,7 +60,7 @@ function countCorrect(logits: Tensor, target: Tensor): number {
 export function randomShift(x: Tensor, s: number, g: Generator): Tensor {
   const [B = 0, C = 0, H = 0, W = 0] = x.shape;
   const out = new Float32Array(x.numel);
-  const src = x.data;
+  const src = valuesOf(x);
   for (let b = 0; b < B; b++) {
     const dy = g.int(-s, s + 1);
     const dx = g.int(-s, s + 1);

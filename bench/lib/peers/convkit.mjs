@@ -28,8 +28,10 @@ export function mnistNet(ck) {
   const params = [...model.parameters()];
   if (params.length !== src.length) throw new Error(`MNIST net: expected ${src.length} parameter tensors, got ${params.length}`);
   params.forEach((t, i) => {
-    if (t.data.length !== src[i].length) throw new Error(`MNIST net: parameter ${i} has ${t.data.length} values, expected ${src[i].length}`);
-    t.data.set(src[i]);
+    if (t.numel !== src[i].length) throw new Error(`MNIST net: parameter ${i} has ${t.numel} values, expected ${src[i].length}`);
+    // builds with backend-owned storage write through an op (reading .data would pin the tensor to JS memory)
+    if (typeof t.copy_ === 'function') ck.noGrad(() => t.copy_(ck.tensor(src[i], { shape: t.shape })));
+    else t.data.set(src[i]);
   });
   return model;
 }

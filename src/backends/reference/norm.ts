@@ -4,7 +4,7 @@
  * mean, then the centred sum of squares, which does not cancel).
  */
 import type { Kernel } from '../../backend.js';
-import type { NormInfo } from '../../ops/norm_ops.js';
+import type { NormInfo, RunningUpdateInfo } from '../../ops/norm_ops.js';
 
 /** [x̂, mean, var (biased), rstd] per group. */
 const normStandardize: Kernel<NormInfo> = (info, [out, meanOut, varOut, rstdOut], [x]) => {
@@ -105,4 +105,10 @@ const normAffineGrad: Kernel<NormInfo> = (info, [gw, gb], [g, x]) => {
   gb!.set(sb);
 };
 
-export const normKernels = { normStandardize, normStandardizeBackward, normAffine, normAffineGrad };
+/** running ← (1 − momentum)·running + (momentum·batch)·scale, in place (ins: [running, batch]). */
+const runningUpdate: Kernel<RunningUpdateInfo> = (info, [r], [, s]) => {
+  const m = info.momentum;
+  for (let i = 0; i < r!.length; i++) r![i] = (1 - m) * r![i]! + m * s![i]! * info.scale;
+};
+
+export const normKernels = { normStandardize, normStandardizeBackward, normAffine, normAffineGrad, runningUpdate };

@@ -15,16 +15,14 @@
  * float32 only; other dtypes run the reference kernels. Products accumulate in float32 (the
  * reference, in float64).
  */
-import type { Kernel } from '../../backend.js';
+import type { DType } from '../../dtype.js';
+import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { ConvPlan } from '../../ops/conv_ops.js';
-import { convKernels } from '../reference/conv.js';
+import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
-import { JOB, Layout } from './runtime.js';
+import { JOB } from './runtime.js';
+import { Scratch } from './scratch.js';
 import type { WasmExports } from './runtime.js';
-
-const refConv: Kernel<ConvPlan> = convKernels.conv;
-const refConvTranspose: Kernel<ConvPlan> = convKernels.convTranspose;
-const refConvWeightGrad: Kernel<ConvPlan> = convKernels.convWeightGrad;
 
 /** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
 const NPARAMS = 34;
@@ -63,8 +61,10 @@ function fitsI32(...n: number[]): boolean {
   return n.every((v) => Number.isSafeInteger(v) && v >= 0 && v < 2 ** 31);
 }
 
-function isF32(...d: unknown[]): boolean {
-  return d.every((v) => v === undefined || v instanceof Float32Array);
+/** float32 tensors whose sizes the module's i32 arithmetic can index; anything else runs the reference kernel. */
+function supports(p: ConvPlan, dtypes: readonly DType[]): boolean {
+  const s = sizes(p);
+  return dtypes.every((d) => d === 'float32') && fitsI32(p.N * p.Cin * s.Lsz, p.N * p.Cout * s.P, p.Cout * s.R);
 }
 
 /** Stride 1 on 1-d/2-d geometry: the im2col-free kernels apply. */
@@ -86,10 +86,10 @@ type Slot = (typeof P)[keyof typeof P];
 
 /** One call of the module: what goes where in the parameter block and the arena. */
 interface Launch {
-  /** Arrays copied in, each at the pointer in its slot (undefined: pointer 0, e.g. no bias). */
-  inputs: [Slot, Float32Array | undefined][];
-  /** The result, read back from the region whose pointer is in its slot. */
-  output: [Slot, Float32Array];
+  /** Input blocks, each at the pointer in its slot (undefined: pointer 0, e.g. no bias). */
+  inputs: [Slot, Block | undefined][];
+  /** The output block. */
+  output: [Slot, Block];
   /** Work regions (packed operands) and their sizes in floats. */
   regions?: [Slot, number][];
   /** Scratch floats per thread slot. */
@@ -104,47 +104,43 @@ interface Launch {
 }
 
 /**
- * Lays out a call (parameter block, inputs, output, regions, per-thread scratch), copies the inputs
- * in, runs it and copies the output out. False when the sizes do not fit wasm32 or memory cannot
- * grow: the caller then runs the reference kernel.
+ * Lays out a call's scratch (parameter block, regions, per-thread scratch), points the parameter
+ * block at the input and output blocks, and runs it. False when the sizes do not fit wasm32 or the
+ * scratch cannot be had: the dispatcher then runs the reference kernel.
  */
 function launch(p: ConvPlan, c: Launch): boolean {
   const regions = c.regions ?? [];
-  const sizes = [...c.inputs.map(([, d]) => d?.length ?? 0), c.output[1].length, ...regions.map(([, n]) => n), c.scratch * c.slots, c.units];
-  if (!fitsI32(...sizes)) return false;
-  const L = new Layout();
-  const pp = L.reserve(NPARAMS);
-  const at = new Map<Slot, number>();
-  for (const [slot, d] of c.inputs) at.set(slot, d ? L.reserve(d.length) : 0);
-  at.set(c.output[0], L.reserve(c.output[1].length));
-  for (const [slot, n] of regions) at.set(slot, L.reserve(n));
-  const scr = L.reserve(c.scratch * c.slots);
-  if (!L.commit()) return false;
-  const prm = L.i32(pp, NPARAMS);
-  prm.fill(0);
-  prm.set(geometry(p));
-  for (const [slot, ptr] of at) prm[slot] = ptr;
-  prm[P.SCR] = scr;
-  prm[P.SCRSTRIDE] = c.scratch * 4;
-  for (const [slot, v] of c.fields ?? []) prm[slot] = v;
-  for (const [slot, d] of c.inputs) if (d) L.f32(at.get(slot)!, d.length).set(d);
-  c.run(L.w, pp);
-  const [slot, out] = c.output;
-  out.set(L.f32(at.get(slot)!, out.length));
+  if (!fitsI32(...regions.map(([, n]) => n), c.scratch * c.slots, c.units)) return false;
+  const S = new Scratch();
+  const pp = S.reserve(NPARAMS);
+  const rel = new Map<Slot, number>();
+  for (const [slot, n] of regions) rel.set(slot, S.reserve(n));
+  const scr = S.reserve(c.scratch * c.slots);
+  if (!S.commit()) return false;
+  try {
+    const prm = S.i32(pp, NPARAMS);
+    prm.fill(0);
+    prm.set(geometry(p));
+    for (const [slot, b] of c.inputs) prm[slot] = b ? b.ptr : 0;
+    prm[c.output[0]] = c.output[1].ptr;
+    for (const [slot, off] of rel) prm[slot] = S.at(off);
+    prm[P.SCR] = S.at(scr);
+    prm[P.SCRSTRIDE] = c.scratch * 4;
+    for (const [slot, v] of c.fields ?? []) prm[slot] = v;
+    c.run(S.w, S.at(pp));
+  } finally {
+    S.release();
+  }
   return true;
 }
 
-const conv: Kernel<ConvPlan> = (p, outs, ins) => {
-  const [x, w, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
-  const out = outs[0] as Float32Array;
-  if (!isF32(out, x, w, b)) return refConv(p, outs, ins);
-  if (out.length === 0) return;
+const conv: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
+  const [x, w, b] = ins as [Block, Block, Block | undefined];
+  const out = outs[0]!;
+  if (out.n === 0) return;
   const s = sizes(p);
   const slots = slotCount(macs(p, s));
-  if (direct(p)) {
-    if (!directForward(p, x, w, b, out, slots, 'conv', false)) refConv(p, outs, ins);
-    return;
-  }
+  if (direct(p)) return directForward(p, x, w, b, out, slots, 'conv', false);
   // positions per unit: the unit's packed im2col (R × chunk floats) stays near 128 KiB
   let chunk = Math.max(8, Math.floor(32768 / Math.max(s.R, 1)) & ~7);
   const ng = p.N * p.groups;
@@ -152,7 +148,7 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
   if (perImage > 1) chunk = Math.min(chunk, Math.max(8, up8(Math.ceil(s.P / perImage))));
   chunk = Math.min(chunk, up8(s.P));
   const nchunk = Math.ceil(s.P / chunk);
-  const ok = launch(p, {
+  return launch(p, {
     inputs: [[P.X, x], [P.W, w], [P.B, b]],
     output: [P.Y, out],
     regions: [[P.APACK, p.groups * up4(s.cog) * s.R]],
@@ -162,17 +158,16 @@ const conv: Kernel<ConvPlan> = (p, outs, ins) => {
     units: ng * nchunk,
     run(m, pp) {
       m.convPackForward(pp);
-      parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots, [out]);
+      parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots);
     },
   });
-  if (!ok) refConv(p, outs, ins);
 };
 
 /**
  * The stride-1 forward conv without im2col. With `flipped`, `p` describes the equivalent forward
  * conv of an input gradient and w is the original kernel (packed flipped and transposed).
  */
-function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flipped: boolean): boolean {
+function directForward(p: ConvPlan, x: Block, w: Block, b: Block | undefined, out: Block, slots: number, op: string, flipped: boolean): boolean {
   const s = sizes(p);
   if (s.cig === 1 && s.cog === 1) return depthwise(p, x, w, b, out, slots, op, flipped ? 1 : 0);
   const OH = p.O[1]!;
@@ -194,7 +189,7 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
     run(m, pp) {
       if (flipped) m.convPackFlipped(pp);
       else m.convPackForward(pp);
-      parallel(JOB.convDirect, pp, ng * nchunk, op, slots, [out]);
+      parallel(JOB.convDirect, pp, ng * nchunk, op, slots);
     },
   });
 }
@@ -203,7 +198,7 @@ function directForward(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32
  * Depthwise stride-1 conv (one input and one output channel per group; assembly/conv.ts
  * dwDirectUnit): units = blocks of (image, channel) planes. flags bit 0: read the kernel flipped.
  */
-function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array, slots: number, op: string, flags: number): boolean {
+function depthwise(p: ConvPlan, x: Block, w: Block, b: Block | undefined, out: Block, slots: number, op: string, flags: number): boolean {
   const planes = p.N * p.groups;
   // (image, channel) planes per unit: a few units per thread, not one per plane
   const per = Math.ceil(planes / Math.min(planes, UNITS_PER_THREAD * slots));
@@ -215,16 +210,15 @@ function depthwise(p: ConvPlan, x: Float32Array, w: Float32Array, b: Float32Arra
     slots,
     fields: [[P.FLAGS, flags], [P.CHUNK, per]],
     units,
-    run: (_m, pp) => parallel(JOB.dwDirect, pp, units, op, slots, [out]),
+    run: (_m, pp) => parallel(JOB.dwDirect, pp, units, op, slots),
   });
 }
 
 /** x = convTranspose(g, w) + b: the input gradient of conv, and the transposed convolution. */
-const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
-  const [g, w, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
-  const out = outs[0] as Float32Array;
-  if (!isF32(out, g, w, b)) return refConvTranspose(p, outs, ins);
-  if (out.length === 0) return;
+const convTranspose: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
+  const [g, w, b] = ins as [Block, Block, Block | undefined];
+  const out = outs[0]!;
+  if (out.n === 0) return;
   const s = sizes(p);
   const slots = slotCount(macs(p, s));
   if (direct(p)) {
@@ -232,8 +226,7 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
     const pad = p.padBefore.map((v, i) => p.dilation[i]! * (p.K[i]! - 1) - v);
     if (pad.every((v) => v >= 0)) {
       const eq: ConvPlan = { ...p, Cin: p.Cout, Cout: p.Cin, L: p.O, O: p.L, padBefore: pad };
-      if (!directForward(eq, g, w, b, out, slots, 'convTranspose', true)) refConvTranspose(p, outs, ins);
-      return;
+      return directForward(eq, g, w, b, out, slots, 'convTranspose', true);
     }
   }
   const ng = p.N * p.groups;
@@ -245,7 +238,7 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
   const OW = p.O[2]!;
   const qrows = Math.max(1, Math.floor(512 / OW));
   const bmax = up8(qrows * OW);
-  const ok = launch(p, {
+  return launch(p, {
     inputs: [[P.X, g], [P.W, w], [P.B, b]],
     output: [P.Y, out],
     regions: [[P.APACK, p.groups * nchunk * up4(chunk * s.KK) * s.cog]],
@@ -255,29 +248,26 @@ const convTranspose: Kernel<ConvPlan> = (p, outs, ins) => {
     units: ng * nchunk,
     run(m, pp) {
       m.convPackInput(pp);
-      parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots, [out]);
+      parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots);
     },
   });
-  if (!ok) refConvTranspose(p, outs, ins);
 };
 
 /** Rows of W_g per weight-gradient unit (a multiple of 8: whole B panels); each unit streams the packed g of every image once, so fewer, wider units read it fewer times. */
 const WG_ROWS = 32;
 
 /** dw = convWeightGrad(x, g): the weight gradient of conv, summed over the batch. */
-const convWeightGrad: Kernel<ConvPlan> = (p, outs, ins) => {
-  const [x, g] = ins as [Float32Array, Float32Array];
-  const out = outs[0] as Float32Array;
-  if (!isF32(out, x, g)) return refConvWeightGrad(p, outs, ins);
-  if (out.length === 0) return;
+const convWeightGrad: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
+  const [x, g] = ins as [Block, Block];
+  const out = outs[0]!;
+  if (out.n === 0) return;
   const s = sizes(p);
   const slots = slotCount(macs(p, s));
-  const ok = direct(p) ? directWeightGrad(p, x, g, out, slots) : im2colWeightGrad(p, x, g, out, slots);
-  if (!ok) refConvWeightGrad(p, outs, ins);
+  return direct(p) ? directWeightGrad(p, x, g, out, slots) : im2colWeightGrad(p, x, g, out, slots);
 };
 
 /** The weight gradient through im2col (assembly/conv.ts convWeightUnit); dw lives in the W slot. */
-function im2colWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): boolean {
+function im2colWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots: number): boolean {
   const s = sizes(p);
   const chunk = WG_ROWS;
   const nchunk = Math.ceil(s.R / chunk);
@@ -297,7 +287,7 @@ function im2colWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
 }
 
 /** The stride-1 weight gradient without im2col (assembly/conv.ts convWeightDirectUnit). */
-function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): boolean {
+function directWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots: number): boolean {
   const s = sizes(p);
   if (s.cig === 1 && s.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots);
   const OH = p.O[1]!;
@@ -323,7 +313,7 @@ function directWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Fl
 }
 
 /** The depthwise stride-1 weight gradient: one unit per channel (assembly/conv.ts dwWeightUnit). */
-function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out: Float32Array, slots: number): boolean {
+function depthwiseWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots: number): boolean {
   return launch(p, {
     inputs: [[P.X, x], [P.Y, g]],
     output: [P.W, out],
@@ -334,4 +324,6 @@ function depthwiseWeightGrad(p: ConvPlan, x: Float32Array, g: Float32Array, out:
   });
 }
 
-export const wasmConvKernels = { conv, convTranspose, convWeightGrad };
+const entry = (run: DeviceKernel<ConvPlan, Block>): KernelEntry<ConvPlan, Block> => ({ run, supports });
+
+export const wasmConvKernels = { conv: entry(conv), convTranspose: entry(convTranspose), convWeightGrad: entry(convWeightGrad) };

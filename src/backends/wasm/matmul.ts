@@ -4,18 +4,19 @@
  * 8-column panels) run over the thread pool. float32 only; other dtypes run the reference kernel.
  * Products accumulate in float32 (the reference accumulates in float64).
  */
-import type { Kernel } from '../../backend.js';
-import type { Data } from '../../dtype.js';
+import type { DeviceKernel, KernelEntry } from '../../backend.js';
+import type { DType } from '../../dtype.js';
 import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
-import { forEachMatrix, matmulKernels } from '../reference/matmul.js';
+import { forEachMatrix } from '../reference/matmul.js';
+import type { Block } from './heap.js';
+import { heapF32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
-import { JOB, Layout } from './runtime.js';
+import { JOB } from './runtime.js';
+import { Scratch } from './scratch.js';
 
-const refMatmul: Kernel<MatmulInfo> = matmulKernels.matmul;
-const refLinear: Kernel<LinearInfo> = matmulKernels.linear;
-
-function allF32(outs: Data[], ins: Data[]): boolean {
-  return outs.every((d) => d instanceof Float32Array) && ins.every((d) => d instanceof Float32Array);
+/** float32 only, with sizes the module's i32 arithmetic can index. */
+function supports(info: { M: number; K: number; N: number }, dtypes: readonly DType[]): boolean {
+  return dtypes.every((d) => d === 'float32') && Math.max(info.M, 8) * Math.max(info.K, 8) * Math.max(info.N, 8) < 2 ** 62 && up8(info.N) * info.K < 2 ** 29 && up4(info.M) * Math.max(info.K, up8(info.N)) < 2 ** 29;
 }
 
 const up4 = (n: number): number => (n + 3) & ~3;
@@ -29,7 +30,7 @@ class Product {
   readonly c: number;
   readonly ldc: number;
   constructor(
-    L: Layout,
+    L: Scratch,
     readonly M: number,
     readonly K: number,
     readonly N: number,
@@ -45,7 +46,7 @@ class Product {
    * C = (acc ? C : 0) + A·B with A(i, k) at a + (i·ars + k·acs)·4 and B(k, j) at
    * b + (k·brs + j·bcs)·4 (byte addresses in wasm memory).
    */
-  run(L: Layout, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, acc: boolean, op: string): void {
+  run(L: Scratch, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, acc: boolean, op: string): void {
     const { M, K, N } = this;
     const mBlocks = up4(M) / 4;
     const nPanels = up8(N) / 8;
@@ -58,98 +59,96 @@ class Product {
     const bandM = unitsN >= want ? mBlocks : Math.ceil(mBlocks / Math.min(mBlocks, Math.ceil(want / unitsN)));
     const unitsM = Math.ceil(mBlocks / bandM);
     const v = L.i32(this.args, 36);
-    v.set([a, ars, acs, M, K, this.apack, perA, mBlocks], 0);
-    v.set([b, brs, bcs, K, N, this.bpack, perB, nPanels], 12);
-    v.set([this.apack, this.bpack, this.c, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN], 24);
-    parallel(JOB.packA, this.args, Math.ceil(mBlocks / perA), op, threads);
-    parallel(JOB.packB, this.args + 48, Math.ceil(nPanels / perB), op, threads);
-    parallel(JOB.gemm, this.args + 96, unitsM * unitsN, op, threads);
+    const [ap, bp, cp] = [L.at(this.apack), L.at(this.bpack), L.at(this.c)];
+    v.set([a, ars, acs, M, K, ap, perA, mBlocks], 0);
+    v.set([b, brs, bcs, K, N, bp, perB, nPanels], 12);
+    v.set([ap, bp, cp, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN], 24);
+    const args = L.at(this.args);
+    parallel(JOB.packA, args, Math.ceil(mBlocks / perA), op, threads);
+    parallel(JOB.packB, args + 48, Math.ceil(nPanels / perB), op, threads);
+    parallel(JOB.gemm, args + 96, unitsM * unitsN, op, threads);
   }
 
-  /** The M×N result, copied out of the padded C. */
-  copyOut(L: Layout, out: Float32Array, offset: number): void {
+  /** The M×N result, copied out of the padded C into `out` from element `offset`. */
+  copyOut(L: Scratch, out: Block, offset: number): void {
     const c = L.f32(this.c, up4(this.M) * this.ldc);
+    const o = heapF32(out);
     if (this.ldc === this.N) {
-      out.set(c.subarray(0, this.M * this.N), offset);
+      o.set(c.subarray(0, this.M * this.N), offset);
       return;
     }
-    for (let i = 0; i < this.M; i++) out.set(c.subarray(i * this.ldc, i * this.ldc + this.N), offset + i * this.N);
+    for (let i = 0; i < this.M; i++) o.set(c.subarray(i * this.ldc, i * this.ldc + this.N), offset + i * this.N);
   }
 }
 
-const matmul: Kernel<MatmulInfo> = (info, outs, ins) => {
-  if (!allF32(outs, ins)) return refMatmul(info, outs, ins);
+const matmul: DeviceKernel<MatmulInfo, Block> = (info, outs, ins) => {
   const { M, K, N, batchShape, stacked } = info;
-  const [a, b] = ins as [Float32Array, Float32Array];
-  const out = outs[0] as Float32Array;
+  const [a, b] = ins as [Block, Block];
+  const out = outs[0]!;
   const nb = batchShape.reduce((p, d) => p * d, 1);
   if (nb === 0 || M === 0 || N === 0) return;
-  const L = new Layout();
-  const pa = L.reserve(a.length);
-  const pb = L.reserve(b.length);
+  const L = new Scratch();
   const prod = new Product(L, stacked ? nb * M : M, K, N);
-  if (!L.commit()) return refMatmul(info, outs, ins);
-  L.f32(pa, a.length).set(a);
-  L.f32(pb, b.length).set(b);
-  if (stacked) {
-    prod.run(L, pa, K, 1, pb, N, 1, false, 'matmul');
-    prod.copyOut(L, out, 0);
-    return;
+  if (!L.commit()) return false;
+  try {
+    if (stacked) {
+      prod.run(L, a.ptr, K, 1, b.ptr, N, 1, false, 'matmul');
+      prod.copyOut(L, out, 0);
+      return;
+    }
+    forEachMatrix(info, (bi, ao, bo) => {
+      prod.run(L, a.ptr + ao * 4, K, 1, b.ptr + bo * 4, N, 1, false, 'matmul');
+      prod.copyOut(L, out, bi * M * N);
+    });
+  } finally {
+    L.release();
   }
-  forEachMatrix(info, (bi, ao, bo) => {
-    prod.run(L, pa + ao * 4, K, 1, pb + bo * 4, N, 1, false, 'matmul');
-    prod.copyOut(L, out, bi * M * N);
-  });
 };
 
 /** y = x·Wᵀ + b: B(k, j) = W[j, k] is read transposed by the packing, C starts at the bias. */
-const linear: Kernel<LinearInfo> = (info, outs, ins) => {
-  if (!allF32(outs, ins)) return refLinear(info, outs, ins);
+const linear: DeviceKernel<LinearInfo, Block> = (info, outs, ins) => {
   const { M, K, N, hasBias } = info;
-  const [x, wt, b] = ins as [Float32Array, Float32Array, Float32Array | undefined];
-  const out = outs[0] as Float32Array;
+  const [x, wt, b] = ins as [Block, Block, Block | undefined];
+  const out = outs[0]!;
   if (M === 0 || N === 0) return;
-  if (M <= SMALL_M) {
-    if (!linearSmall(info, x, wt, hasBias ? b : undefined, out)) refLinear(info, outs, ins);
-    return;
-  }
-  const L = new Layout();
-  const px = L.reserve(x.length);
-  const pw = L.reserve(wt.length);
+  if (M <= SMALL_M) return linearSmall(info, x, wt, hasBias ? b : undefined, out);
+  const L = new Scratch();
   const prod = new Product(L, M, K, N);
-  if (!L.commit()) return refLinear(info, outs, ins);
-  L.f32(px, x.length).set(x);
-  L.f32(pw, wt.length).set(wt);
-  if (hasBias && b) {
-    const c = L.f32(prod.c, up4(M) * prod.ldc);
-    for (let i = 0; i < M; i++) c.set(b, i * prod.ldc);
+  if (!L.commit()) return false;
+  try {
+    if (hasBias && b) {
+      const c = L.f32(prod.c, up4(M) * prod.ldc);
+      const bias = heapF32(b);
+      for (let i = 0; i < M; i++) c.set(bias, i * prod.ldc);
+    }
+    prod.run(L, x.ptr, K, 1, wt.ptr, 1, K, hasBias, 'linear');
+    prod.copyOut(L, out, 0);
+  } finally {
+    L.release();
   }
-  prod.run(L, px, K, 1, pw, 1, K, hasBias, 'linear');
-  prod.copyOut(L, out, 0);
 };
 
 /** Rows of x up to which linear reads W in place (dot products) instead of packing it. */
 const SMALL_M = 4;
 
 /** y = x·Wᵀ + b for M ≤ SMALL_M rows (assembly/jobs.ts linearSmallUnit), units over W's rows. */
-function linearSmall(info: LinearInfo, x: Float32Array, w: Float32Array, b: Float32Array | undefined, out: Float32Array): boolean {
+function linearSmall(info: LinearInfo, x: Block, w: Block, b: Block | undefined, out: Block): boolean {
   const { M, K, N } = info;
   const threads = slotCount(M * K * N);
   const per = Math.ceil(N / Math.min(N, 4 * threads));
-  const L = new Layout();
+  const L = new Scratch();
   const pa = L.reserve(8);
-  const px = L.reserve(x.length);
-  const pw = L.reserve(w.length);
-  const pb = b ? L.reserve(N) : 0;
-  const py = L.reserve(out.length);
-  if (w.length >= 2 ** 31 || !L.commit()) return false;
-  L.i32(pa, 8).set([px, pw, pb, py, M, K, N, per]);
-  L.f32(px, x.length).set(x);
-  L.f32(pw, w.length).set(w);
-  if (b) L.f32(pb, N).set(b);
-  parallel(JOB.linearSmall, pa, Math.ceil(N / per), 'linear', threads);
-  out.set(L.f32(py, out.length));
+  if (!L.commit()) return false;
+  try {
+    L.i32(pa, 8).set([x.ptr, w.ptr, b ? b.ptr : 0, out.ptr, M, K, N, per]);
+    parallel(JOB.linearSmall, L.at(pa), Math.ceil(N / per), 'linear', threads);
+  } finally {
+    L.release();
+  }
   return true;
 }
 
-export const wasmMatmulKernels = { matmul, linear };
+export const wasmMatmulKernels: { matmul: KernelEntry<MatmulInfo, Block>; linear: KernelEntry<LinearInfo, Block> } = {
+  matmul: { run: matmul, supports },
+  linear: { run: linear, supports },
+};

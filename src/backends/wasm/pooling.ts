@@ -4,14 +4,14 @@
  * over the thread pool; its backward, a scatter of each output gradient to its argmax, which for
  * non-overlapping windows touches every input once. Every other pool runs the reference kernels.
  */
-import type { Kernel } from '../../backend.js';
+import type { DeviceKernel, KernelEntry } from '../../backend.js';
+import type { DType } from '../../dtype.js';
 import type { PoolPlan } from '../../ops/pool_plan.js';
-import { poolKernels } from '../reference/pool.js';
+import type { Block } from './heap.js';
+import { heapF32, heapI32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
-import { JOB, Layout } from './runtime.js';
-
-const refMaxPool: Kernel<PoolPlan> = poolKernels.maxPool;
-const refMaxPoolBackward: Kernel<PoolPlan> = poolKernels.maxPoolBackward;
+import { JOB } from './runtime.js';
+import { Scratch } from './scratch.js';
 
 /** Whether every window is exactly input rows 2i, 2i+1 × columns 2j, 2j+1 of a 2-d plane. */
 function is2x2(p: PoolPlan): boolean {
@@ -24,40 +24,45 @@ function is2x2(p: PoolPlan): boolean {
   return true;
 }
 
-const maxPool: Kernel<PoolPlan> = (p, outs, ins) => {
-  const [x] = ins;
-  const [y, idx] = outs;
-  if (!(x instanceof Float32Array && y instanceof Float32Array && idx instanceof Int32Array) || !is2x2(p)) return refMaxPool(p, outs, ins);
-  if (y.length === 0) return;
+const maxPool: DeviceKernel<PoolPlan, Block> = (p, outs, ins) => {
+  const [x] = ins as [Block];
+  const [y, idx] = outs as [Block, Block];
+  if (y.n === 0) return;
   const [, H, W] = p.inDims;
   const [, OH, OW] = p.outDims;
-  const slots = slotCount(x.length);
+  const slots = slotCount(x.n);
   const per = Math.max(1, Math.ceil(p.planes / (4 * slots)));
-  const L = new Layout();
+  const L = new Scratch();
   const pa = L.reserve(9);
-  const px = L.reserve(x.length);
-  const py = L.reserve(y.length);
-  const pi = L.reserve(idx.length);
-  if (x.length >= 2 ** 31 || !L.commit()) return refMaxPool(p, outs, ins);
-  L.i32(pa, 9).set([px, py, pi, H, W, OH, OW, per, p.planes]);
-  L.f32(px, x.length).set(x);
-  parallel(JOB.maxPool2, pa, Math.ceil(p.planes / per), 'maxPool', slots, [y, idx]);
-  y.set(L.f32(py, y.length));
-  idx.set(L.i32(pi, idx.length));
+  if (!L.commit()) return false;
+  try {
+    L.i32(pa, 9).set([x.ptr, y.ptr, idx.ptr, H, W, OH, OW, per, p.planes]);
+    parallel(JOB.maxPool2, L.at(pa), Math.ceil(p.planes / per), 'maxPool', slots);
+  } finally {
+    L.release();
+  }
 };
 
 /** Gradient of a max pool: g scattered to the argmax positions (windows that never overlap). */
-const maxPoolBackward: Kernel<PoolPlan> = (p, outs, ins) => {
-  const [gi] = outs;
-  const [go, ind] = ins;
-  if (!(gi instanceof Float32Array && go instanceof Float32Array && ind instanceof Int32Array) || !is2x2(p)) return refMaxPoolBackward(p, outs, ins);
+const maxPoolBackward: DeviceKernel<PoolPlan, Block> = (p, outs, ins) => {
+  const gi = heapF32(outs[0]!);
+  const go = heapF32(ins[0]!);
+  const ind = heapI32(ins[1]!);
   const inPlane = p.inDims[1] * p.inDims[2];
   const outPlane = p.outDims[1] * p.outDims[2];
-  // outputs are zero-filled; each input position is the argmax of at most one window
+  // each input position is the argmax of at most one window
+  gi.fill(0);
   for (let pl = 0, o = 0; pl < p.planes; pl++) {
     const base = pl * inPlane;
     for (let e = o + outPlane; o < e; o++) gi[base + ind[o]!] = go[o]!;
   }
 };
 
-export const wasmPoolKernels = { maxPool, maxPoolBackward };
+/** float32 values (int32 indices) of a 2×2 stride-2 pool over planes the module can index. */
+const supportsForward = (p: PoolPlan, dtypes: readonly DType[]): boolean => dtypes[0] === 'float32' && is2x2(p) && p.planes * p.inDims[1] * p.inDims[2] < 2 ** 29;
+const supportsBackward = (p: PoolPlan, dtypes: readonly DType[]): boolean => dtypes[0] === 'float32' && dtypes[1] === 'int32' && is2x2(p);
+
+export const wasmPoolKernels: { maxPool: KernelEntry<PoolPlan, Block>; maxPoolBackward: KernelEntry<PoolPlan, Block> } = {
+  maxPool: { run: maxPool, supports: supportsForward },
+  maxPoolBackward: { run: maxPoolBackward, supports: supportsBackward },
+};

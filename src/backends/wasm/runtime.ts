@@ -99,47 +99,6 @@ export function wasm(): WasmExports {
   return runtime().exports;
 }
 
-/**
- * Bump allocation within one kernel call: `reserve` hands out 16-byte-aligned byte offsets from
- * the arena base; `commit` grows memory once to fit them all. Views must be taken after commit
- * (growing replaces the buffer).
- */
-export class Layout {
-  private top: number;
-  readonly w: WasmExports;
-  constructor() {
-    this.w = wasm();
-    this.top = (this.w.heapBase() + 15) & ~15;
-  }
-  /** A region of `n` 4-byte elements. */
-  reserve(n: number): number {
-    const at = this.top;
-    this.top += Math.ceil(n / 4) * 16; // not `& ~15`: sizes may pass 2^31
-    return at;
-  }
-  /**
-   * Grows memory to fit every reserved region. False when it cannot (past the memory's maximum,
-   * or the engine refuses): the caller then runs the reference kernel instead.
-   */
-  commit(): boolean {
-    const r = runtime();
-    const have = r.memory.buffer.byteLength;
-    if (this.top <= have) return true;
-    if (this.top > r.maxBytes) return false;
-    try {
-      r.memory.grow(Math.ceil((this.top - have) / PAGE));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(runtime().memory.buffer, ptr, n);
-  }
-  i32(ptr: number, n: number): Int32Array {
-    return new Int32Array(runtime().memory.buffer, ptr, n);
-  }
-}
 
 /** Current size of the module's linear memory in bytes (for tests of the arena's flatness). */
 export function wasmMemoryBytes(): number {
