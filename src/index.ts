@@ -32,8 +32,12 @@ import './methods.js';
 import { registerWasm } from './backends/wasm/index.js';
 import { setBackend } from './backend.js';
 
+import { registerWebGpu } from './backends/webgpu/index.js';
+
 // the fast backend is the default wherever the engine has WebAssembly SIMD; getBackend() tells
 if (registerWasm()) setBackend('wasm');
+// selectable with `await setBackend('webgpu')`; registering does not touch the GPU
+registerWebGpu();
 export { registerWasm } from './backends/wasm/index.js';
 export { setNumThreads, getNumThreads, threadingStatus } from './backends/wasm/pool.js';
 export type { ThreadingStatus } from './backends/wasm/pool.js';

@@ -48,8 +48,14 @@ export class BufferPool {
     private readonly device: GPUDevice,
     private readonly usage: number,
     readonly maxBytes: number,
-    private readonly cacheBytes: number,
+    private cacheBytes: number,
   ) {}
+
+  /** Free bytes kept for reuse from now on (the excess is destroyed at once). */
+  setCacheBytes(bytes: number): void {
+    this.cacheBytes = bytes;
+    this.trim(bytes);
+  }
 
   /** A buffer of at least `bytes` bytes (contents undefined). `what` names it in the error. */
   acquire(bytes: number, what = 'tensor'): GPUBuffer {

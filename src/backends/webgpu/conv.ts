@@ -16,7 +16,6 @@
  */
 import { convOp, convTransposeOp, convWeightGradOp } from '../../ops/conv_ops.js';
 import type { ConvPlan } from '../../ops/conv_ops.js';
-import { conv1dOp, conv2dOp, conv3dOp, convTranspose1dOp, convTranspose2dOp, convTranspose3dOp } from '../../ops/conv_rank_ops.js';
 import { gemmParams, gemmProgram, planGemm, splitSum } from './gemm.js';
 import type { GemmPlan } from './gemm.js';
 import { gpu } from './device.js';
@@ -191,9 +190,5 @@ const convWeightGrad: GpuKernel<ConvPlan> = {
   },
 };
 
-// the per-rank public ops (conv2dOp, ...) plan like the shared ones and run the same kernels
-export const webgpuConvKernels = [
-  ...[convOp, conv1dOp, conv2dOp, conv3dOp].map((op) => entry(op, conv)),
-  ...[convTransposeOp, convTranspose1dOp, convTranspose2dOp, convTranspose3dOp].map((op) => entry(op, convTranspose)),
-  entry(convWeightGradOp, convWeightGrad),
-];
+// the per-rank public ops (conv2dOp, ...) run these through their `kernelOf`
+export const webgpuConvKernels = [entry(convOp, conv), entry(convTransposeOp, convTranspose), entry(convWeightGradOp, convWeightGrad)];

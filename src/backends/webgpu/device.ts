@@ -41,6 +41,11 @@ export function gpu(): GpuRuntime {
   return current;
 }
 
+/** The runtime, if one was started (lost or not), without starting one. */
+export function currentRuntime(): GpuRuntime | null {
+  return current;
+}
+
 /** Destroys the device, if any (Node calls this at exit: Dawn must not outlive its device). */
 export function destroyWebGpu(): void {
   current?.destroy();

@@ -9,5 +9,6 @@ import { webgpuPoolKernels } from './pooling.js';
 import { webgpuNormKernels } from './norm.js';
 import { webgpuLossKernels } from './loss.js';
 import { webgpuMovementKernels } from './movement.js';
+import { webgpuInplaceKernels } from './inplace.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels, ...webgpuLossKernels, ...webgpuMovementKernels];
+export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels, ...webgpuLossKernels, ...webgpuMovementKernels, ...webgpuInplaceKernels];

@@ -33,8 +33,13 @@ export interface MapSpec {
 
 const cache = new Map<string, Program>();
 
-function mapProgram(s: MapSpec, rank: number): Program {
-  const key = `${s.name}|${s.ins.join(',')}|${s.out}|${rank}|${s.expr}`;
+/**
+ * `alias`: the input that is the output buffer itself (in-place ops such as add_), or -1. It is
+ * read through the output's read_write binding: one buffer cannot be bound twice with a writable
+ * usage. Each thread reads its own element before writing it, so this is safe.
+ */
+function mapProgram(s: MapSpec, rank: number, alias: number): Program {
+  const key = `${s.name}|${s.ins.join(',')}|${s.out}|${rank}|${alias}|${s.expr}`;
   let p = cache.get(key);
   if (p) return p;
   const k = s.ins.length;
@@ -53,7 +58,7 @@ function mapProgram(s: MapSpec, rank: number): Program {
   }
   p = program({
     name: s.name,
-    buffers: [{ name: 'out', type: s.out, write: true }, ...s.ins.map((t, j) => ({ name: `in_${NAMES[j]}`, type: t }))],
+    buffers: [{ name: 'out', type: s.out, write: true }, ...s.ins.flatMap((t, j) => (j === alias ? [] : [{ name: `in_${NAMES[j]}`, type: t }]))],
     params,
     workgroupSize: [256],
     helpers: s.helpers ?? '',
@@ -61,7 +66,7 @@ function mapProgram(s: MapSpec, rank: number): Program {
   let i = wg * 256u + li;
   if (i >= P.n) { return; }
 ${walk.join('\n')}
-${NAMES.slice(0, k).map((n) => `  let ${n} = in_${n}[i${n}];`).join('\n')}
+${NAMES.slice(0, k).map((n, j) => `  let ${n} = ${j === alias ? 'out' : `in_${n}`}[i${n}];`).join('\n')}
   out[i] = ${s.expr};`,
   });
   cache.set(key, p);
@@ -90,7 +95,9 @@ export function runMap(s: MapSpec, outShape: readonly number[], strides: readonl
     }
   }
   values.push(...extra);
-  gpu().dispatch(mapProgram(s, rank), [out.buffer, ...ins.map((b) => b.buffer)], values, groupsFor(n));
+  const alias = ins.findIndex((b) => b.buffer === out.buffer);
+  const bound = ins.filter((_, j) => j !== alias).map((b) => b.buffer);
+  gpu().dispatch(mapProgram(s, rank, alias), [out.buffer, ...bound], values, groupsFor(n));
 }
 
 /** Contiguous strides of a shape. */

@@ -264,7 +264,7 @@ export const webgpuMovementKernels: GpuEntry[] = [
 ];
 
 /** JavaScript's ToInt32 of a float32: truncate, wrap modulo 2^32; NaN and ±Infinity give 0. */
-const TO_INT32 = `${WGSL_MATH}
+export const TO_INT32 = `${WGSL_MATH}
 fn toInt32_(v: f32) -> i32 {
   if (isnan_(v) || isinf_(v)) { return 0i; }
   let t = trunc(v);

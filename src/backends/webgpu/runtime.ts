@@ -18,11 +18,13 @@ import type { PoolStats } from './buffer_pool.js';
 import type { Program } from './program.js';
 import { packParams } from './program.js';
 
-/** A tensor's buffer on the GPU: float32 or int32 values, `n` of them. */
+/** A tensor's buffer on the GPU: float32 or int32 values, `n` of them, from `owner`'s device. */
 export interface GpuBuf {
   readonly buffer: GPUBuffer;
   readonly dtype: DType;
   readonly n: number;
+  /** The runtime that allocated it (after a device loss, buffers of the old device are only dropped). */
+  readonly owner: GpuRuntime;
 }
 
 export interface AdapterSummary {
@@ -101,7 +103,7 @@ export class GpuRuntime {
     if (dtype === 'float64') {
       throw new BackendError({ op: 'webgpu', arg: 'dtype', expected: 'float32 or int32 (WebGPU has no float64)', got: 'float64' });
     }
-    return { buffer: this.pool.acquire(n * 4), dtype, n };
+    return { buffer: this.pool.acquire(n * 4), dtype, n, owner: this };
   }
 
   /** A buffer holding `src`. Safe to write at once: see pool.ts on when freed buffers are reused. */
@@ -112,7 +114,7 @@ export class GpuRuntime {
   }
 
   free(b: GpuBuf): void {
-    if (this.lostReason !== null) return;
+    if (this.lostReason !== null || b.owner !== this) return;
     this.pool.release(b.buffer);
     // with no commands recorded, nothing can still read it before a later write
     if (this.encoder === null) this.pool.commit();
