@@ -10,5 +10,20 @@ import { webgpuNormKernels } from './norm.js';
 import { webgpuLossKernels } from './loss.js';
 import { webgpuMovementKernels } from './movement.js';
 import { webgpuInplaceKernels } from './inplace.js';
+import { webgpuIndexKernels } from './indexing.js';
+import { webgpuSignalKernels } from './signal.js';
 
-export const webgpuKernels: readonly GpuEntry[] = [...webgpuMatmulKernels, ...webgpuConvKernels, ...webgpuElementwiseKernels, ...webgpuReduceKernels, ...webgpuActivationKernels, ...webgpuPoolKernels, ...webgpuNormKernels, ...webgpuLossKernels, ...webgpuMovementKernels, ...webgpuInplaceKernels];
+export const webgpuKernels: readonly GpuEntry[] = [
+  ...webgpuMatmulKernels,
+  ...webgpuConvKernels,
+  ...webgpuElementwiseKernels,
+  ...webgpuReduceKernels,
+  ...webgpuActivationKernels,
+  ...webgpuPoolKernels,
+  ...webgpuNormKernels,
+  ...webgpuLossKernels,
+  ...webgpuMovementKernels,
+  ...webgpuInplaceKernels,
+  ...webgpuIndexKernels,
+  ...webgpuSignalKernels,
+];

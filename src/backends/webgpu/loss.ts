@@ -19,6 +19,7 @@ import { runMap } from './map.js';
 import type { BufferDecl, Elem } from './program.js';
 import { program } from './program.js';
 import { WGSL_MATH } from './wgsl_math.js';
+import { ValueError } from '../../errors.js';
 
 function pointLoss(name: string, expr: (i: PointLossInfo) => string): GpuKernel<PointLossInfo> {
   return {
@@ -31,6 +32,61 @@ function pointLoss(name: string, expr: (i: PointLossInfo) => string): GpuKernel<
 
 // PyTorch clamps each log at -100
 const BCE = '-(b * max(log_(a), -100.0) + (1.0 - b) * max(log1p_(-a), -100.0))';
+
+/**
+ * binaryCrossEntropy with its input check on the device: the shape rule cannot read a GPU input,
+ * so an element outside [0, 1] is recorded in the runtime's check flag and the next read throws
+ * the same ValueError the shape rule gives on the host (naming the first such element's index).
+ */
+const bceProgram = (weighted: boolean) =>
+  program({
+    name: 'binaryCrossEntropy',
+    buffers: [
+      { name: 'o', type: 'f32', write: true },
+      { name: 'flag', type: 'atomic<u32>', write: true },
+      { name: 'x', type: 'f32' },
+      { name: 't', type: 'f32' },
+      ...(weighted ? [{ name: 'w', type: 'f32' as const }] : []),
+    ],
+    params: [['n', 'u32'], ['code', 'u32']],
+    workgroupSize: [256],
+    helpers: WGSL_MATH,
+    body: `
+  let i = wg * 256u + li;
+  if (i >= P.n) { return; }
+  let a = x[i];
+  let b = t[i];
+  if (isnan_(a) || a < 0.0 || a > 1.0) {
+    atomicMax(&flag[0], P.code);
+    atomicMin(&flag[1], i);
+  }
+  o[i] = ${BCE}${weighted ? ' * w[i]' : ''};`,
+  });
+
+const BCE_PROGRAMS = [bceProgram(false), bceProgram(true)] as const;
+const bceCodes = new WeakMap<object, number>();
+
+const binaryCrossEntropy: GpuKernel<PointLossInfo> = {
+  supports: float32Only,
+  run: (info, [out], ins) => {
+    const rt = gpu();
+    let code = bceCodes.get(rt);
+    if (code === undefined) {
+      code = rt.registerCheck(
+        (i) =>
+          new ValueError({
+            op: 'binaryCrossEntropy',
+            arg: 'input',
+            expected: 'probabilities between 0 and 1',
+            got: `a value outside [0, 1] at flat index ${i}`,
+            message: `binaryCrossEntropy: all elements of input should be between 0 and 1, got a value outside [0, 1] at flat index ${i} (checked on the GPU)`,
+          }),
+      );
+      bceCodes.set(rt, code);
+    }
+    rt.dispatch(BCE_PROGRAMS[info.hasWeight ? 1 : 0], [out!.buffer, rt.checkFlag, ...ins.map((b) => b.buffer)], [info.n, code], groupsFor(info.n));
+  },
+};
 // softplus(-x) = log1p(e^{-|x|}) + max(-x, 0) never overflows; lw = 1 + (pw - 1)·t
 const bceLogits = (i: PointLossInfo): string => {
   const pw = i.hasPosWeight ? (i.hasWeight ? 'd' : 'c') : '';
@@ -157,7 +213,7 @@ const elements = (i: { outer: number; classes: number; inner: number }): number 
 export const webgpuLossKernels = [
   entry(mseLossOp, pointLoss('mseLoss', () => '(a - b) * (a - b)')),
   entry(l1LossOp, pointLoss('l1Loss', () => 'abs(a - b)')),
-  entry(binaryCrossEntropyOp, pointLoss('binaryCrossEntropy', (i) => (i.hasWeight ? `${BCE} * c` : BCE))),
+  entry(binaryCrossEntropyOp, binaryCrossEntropy),
   entry(binaryCrossEntropyWithLogitsOp, pointLoss('binaryCrossEntropyWithLogits', bceLogits)),
   entry(nllLossOp, { supports: classDtypes, run: (info, [o, total], [x, t, w]) => run(info, nllProgram, o!, [x!, t!], w, positions(info), total!, t!) }),
   entry(nllLossBackwardOp, { supports: classDtypes, run: (info, [o], [g, t, w]) => run(info, nllBackwardProgram, o!, [g!, t!], w, elements(info)) }),

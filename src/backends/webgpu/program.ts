@@ -14,7 +14,7 @@ export type Elem = 'f32' | 'i32' | 'u32';
 
 export interface BufferDecl {
   readonly name: string;
-  readonly type: Elem | 'vec4<f32>';
+  readonly type: Elem | 'vec4<f32>' | 'atomic<u32>';
   /** read_write storage (outputs); read-only otherwise. */
   readonly write?: boolean;
 }

@@ -16,6 +16,8 @@ import type { ReduceInfo } from '../../ops/reduce.js';
 import { meanOp, sumOp } from '../../ops/reduce.js';
 import { amaxOp, aminOp, argmaxOp, argminOp, maxDimOp, minDimOp } from '../../ops/reduce_minmax.js';
 import { logsumexpOp, stdOp, varOp } from '../../ops/reduce_stats.js';
+import { cumsumOp } from '../../ops/reduce_prod.js';
+import type { CumsumInfo } from '../../ops/reduce_prod.js';
 import type { VarInfo } from '../../ops/reduce_stats.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
@@ -202,7 +204,34 @@ const nonEmpty = (info: ReduceInfo, dtypes: readonly DType[]): boolean => float3
 const simple = (kind: Kind): GpuKernel<ReduceInfo> => ({ supports: float32Only, run: (info, [o], [x]) => runReduce(kind, info, { vals: o! }, x!) });
 const stats = (kind: Kind): GpuKernel<VarInfo> => ({ supports: float32Only, run: (info, [o], [x]) => runReduce(kind, info, { vals: o! }, x!, info.dof) });
 
+/** Running sums along a dimension: a thread per (outer, inner) fibre, in order (reversed on request). */
+const cumsumProgram = program({
+  name: 'cumsum',
+  buffers: [{ name: 'o', type: 'f32', write: true }, { name: 'x', type: 'f32' }],
+  params: [['outer', 'u32'], ['n', 'u32'], ['inner', 'u32'], ['reverse', 'u32']],
+  workgroupSize: [256],
+  body: `
+  let f = wg * 256u + li;
+  if (f >= P.outer * P.inner) { return; }
+  let start = (f / P.inner) * P.n * P.inner + f % P.inner;
+  var acc = 0.0;
+  for (var t = 0u; t < P.n; t = t + 1u) {
+    let off = start + select(t, P.n - 1u - t, P.reverse == 1u) * P.inner;
+    acc = acc + x[off];
+    o[off] = acc;
+  }`,
+});
+
+const cumsum: GpuKernel<CumsumInfo> = {
+  supports: float32Only,
+  run: (info, [o], [x]) => {
+    const fibres = info.outer * info.inner;
+    gpu().dispatch(cumsumProgram, [o!.buffer, x!.buffer], [info.outer, info.n, info.inner, info.reverse ? 1 : 0], groupsFor(fibres));
+  },
+};
+
 export const webgpuReduceKernels = [
+  entry(cumsumOp, cumsum),
   entry(sumOp, simple('sum')),
   entry(meanOp, simple('mean')),
   entry(amaxOp, { ...simple('max'), supports: nonEmpty }),

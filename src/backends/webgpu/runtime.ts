@@ -39,6 +39,8 @@ export interface AdapterSummary {
 const BATCH = 256;
 const UNIFORM_CHUNK = 64 * 1024;
 const SCOPES: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
+/** The check flag with nothing recorded: code 0, lowest index "none". */
+const CHECK_CLEAR = new Uint32Array([0, 0xffffffff, 0, 0]);
 
 export class GpuRuntime {
   readonly pool: BufferPool;
@@ -59,6 +61,13 @@ export class GpuRuntime {
   private readonly layouts = new Map<string, [GPUBindGroupLayout, GPUPipelineLayout]>();
   /** Dispatches and submissions so far (tests count synchronisations with these). */
   readonly counters = { dispatches: 0, submits: 0, reads: 0 };
+  /**
+   * Device-side checks (value checks a shape rule cannot make without reading GPU memory): a
+   * kernel that finds a bad element records [check code, lowest bad flat index] here with atomics,
+   * and the next read throws that check's error instead of returning values.
+   */
+  readonly checkFlag: GPUBuffer;
+  private readonly checkErrors: ((index: number) => Error)[] = [];
 
   constructor(
     readonly device: GPUDevice,
@@ -73,6 +82,9 @@ export class GpuRuntime {
     void device.lost.then((info) => {
       this.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
     });
+    this.checkFlag = device.createBuffer({ size: 16, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, mappedAtCreation: true });
+    new Uint32Array(this.checkFlag.getMappedRange()).set(CHECK_CLEAR);
+    this.checkFlag.unmap();
     device.addEventListener('uncapturederror', (e) => {
       this.uncaptured.push((e as GPUUncapturedErrorEvent).error);
     });
@@ -216,11 +228,17 @@ export class GpuRuntime {
   }
 
   /** Records a buffer-to-buffer copy (ordered with the dispatches around it). */
-  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, dstOffset = 0): void {
     this.check('webgpu copy');
     if (bytes === 0) return;
     this.endPass();
-    this.encoderNow().copyBufferToBuffer(src, 0, dst, 0, bytes);
+    this.encoderNow().copyBufferToBuffer(src, 0, dst, dstOffset, bytes);
+  }
+
+  /** Registers a device-side check; kernels record its code (see `checkFlag`). */
+  registerCheck(error: (index: number) => Error): number {
+    this.checkErrors.push(error);
+    return this.checkErrors.length;
   }
 
   /** Submits what was recorded (does not wait), and collects the errors it raised. */
@@ -265,37 +283,45 @@ export class GpuRuntime {
 
   /** Waits for everything recorded so far and raises any error it produced (a synchronisation). */
   async sync(op = 'webgpu sync'): Promise<void> {
-    this.check(op);
-    this.flush();
-    await this.device.queue.onSubmittedWorkDone();
-    await this.raiseErrors(op);
+    await this.fetch(null, 0, op);
   }
 
   /** The buffer's first `n` values in a fresh typed array, after all recorded work (asynchronous). */
   async read(b: GpuBuf, n = b.n): Promise<Float32Array | Int32Array> {
-    const op = 'read';
-    this.check(op);
     this.counters.reads++;
-    const bytes = n * 4;
-    if (bytes === 0) {
-      await this.sync(op);
-      return b.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0);
-    }
-    const st = this.staging.acquire(bytes, 'read-back buffer');
-    this.copy(b.buffer, st, bytes);
+    const out = await this.fetch(b.buffer, n * 4, 'read');
+    return b.dtype === 'int32' ? new Int32Array(out) : new Float32Array(out);
+  }
+
+  /**
+   * One synchronisation: submits everything recorded with a copy of `bytes` of `src` and of the
+   * check flag into a staging buffer, maps it, then raises GPU errors and failed device checks.
+   */
+  private async fetch(src: GPUBuffer | null, bytes: number, op: string): Promise<ArrayBuffer> {
+    this.check(op);
+    const at = Math.ceil(bytes / 8) * 8;
+    const st = this.staging.acquire(at + 8, 'read-back buffer');
+    if (src) this.copy(src, st, bytes);
+    this.copy(this.checkFlag, st, 8, at);
     this.flush();
     try {
-      await st.mapAsync(MAP_READ, 0, bytes);
+      await st.mapAsync(MAP_READ, 0, at + 8);
     } catch (e) {
       this.check(op);
       throw new BackendError({ op, arg: 'tensor', expected: 'a readable GPU buffer', got: e instanceof Error ? e.message : String(e) });
     }
-    const out = st.getMappedRange(0, bytes).slice(0);
+    const range = st.getMappedRange(0, at + 8);
+    const out = range.slice(0, bytes);
+    const [code, index] = new Uint32Array(range.slice(at, at + 8));
     st.unmap();
     this.staging.release(st);
     this.staging.commit();
     await this.raiseErrors(op);
-    return b.dtype === 'int32' ? new Int32Array(out) : new Float32Array(out);
+    if (code) {
+      this.device.queue.writeBuffer(this.checkFlag, 0, CHECK_CLEAR);
+      throw this.checkErrors[code - 1]!(index!);
+    }
+    return out;
   }
 
   /** Destroys the device (every later call throws); frees every buffer with it. */
