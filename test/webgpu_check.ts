@@ -75,7 +75,8 @@ export async function checkOnGpu(fn: () => unknown, opts: number | CheckOptions 
   const ran: string[] = [];
   const declined: string[] = [];
   for (const e of events) {
-    const k = e.def ? table.get(e.def) : undefined;
+    // ops that share another op's kernel (conv2d → conv, add_ → addAlpha) name it in kernelOf
+    const k = e.def ? table.get(e.def.kernelOf ?? e.def) : undefined;
     if (!k || !e.info) continue;
     if (k.supports && !k.supports(e.info, e.inputs.map((t) => t.dtype))) {
       declined.push(e.name);
