@@ -168,7 +168,7 @@ async function train(config: TrainConfig): Promise<void> {
       }
       post({ type: 'diagnostics', step, report: diag.report() });
       diag.reset();
-      const ev = evaluate(model, testLoader);
+      const ev = await evaluate(model, testLoader);
       testAccuracy = ev.accuracy;
       post({ type: 'epoch', epoch: epoch + 1, step, trainLoss: seen ? lossSum / seen : NaN, trainAccuracy: seen ? correct / seen : 0, testLoss: ev.loss, testAccuracy: ev.accuracy, testExamples: ev.examples });
       sendWeights(step);

@@ -28,7 +28,7 @@ const PREDICT_FLAGS: Record<string, FlagSpec> = {
   top: { type: 'int', help: 'how many classes to list', default: 3, placeholder: 'K' },
 };
 
-export function evalCommand(argv: readonly string[], out: Out): number {
+export async function evalCommand(argv: readonly string[], out: Out): Promise<number> {
   if (argv.includes('--help')) {
     out.write(helpText('usage: convkit eval MODEL(.safetensors|.onnx) [--data NAME] [--model NAME]', 'Evaluates a saved model on a test set.', EVAL_FLAGS));
     return 0;
@@ -38,7 +38,7 @@ export function evalCommand(argv: readonly string[], out: Out): number {
   const { model, name, data } = restoreModel('convkit eval', positional[0]!, flags['model'] as string | undefined);
   const spec = (flags['data'] as string | undefined) ?? data;
   const test = spec === 'digits' ? loadDigits().test : spec === 'fashion' ? fashionMnist().test : idxDataset(spec.slice(4)).test;
-  const r = evaluate(model, new DataLoader(test, { batchSize: 500 }));
+  const r = await evaluate(model, new DataLoader(test, { batchSize: 500 }));
   out.write(`${name} on ${spec} test set: accuracy ${(100 * r.accuracy).toFixed(2)}% (${Math.round(r.accuracy * r.examples)}/${r.examples}), loss ${r.loss.toFixed(4)}\n`);
   return 0;
 }

@@ -152,7 +152,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
         return 130;
       }
       scheduler.step();
-      const ev = evaluate(model, testLoader);
+      const ev = await evaluate(model, testLoader);
       last = ev;
       const secs = (Date.now() - te) / 1000;
       const report = diag?.report();

@@ -7,7 +7,9 @@ import { valuesOf } from '../tensor.js';
 import { tensor } from '../creation.js';
 import { noGrad } from '../autograd/tape.js';
 import { crossEntropy } from '../ops/loss.js';
-import { argmax } from '../ops/reduce.js';
+import { argmax, sum } from '../ops/reduce.js';
+import { eq } from '../ops/elementwise.js';
+import { stack, to } from '../ops/movement.js';
 import type { Module } from '../nn/module.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
 import type { Batch } from '../data/loader.js';
@@ -44,13 +46,15 @@ export interface TrainEpochOptions {
   shouldStop?: () => boolean;
 }
 
-function countCorrect(logits: Tensor, target: Tensor): number {
-  const pred = argmax(logits, 1);
-  let c = 0;
-  const p = valuesOf(pred);
-  const t = valuesOf(target);
-  for (let i = 0; i < pred.numel; i++) if (p[i] === t[i]) c++;
-  return c;
+/**
+ * [loss, correct predictions] of a batch as one float32 tensor, computed where the logits are, so
+ * one asynchronous read brings both back (on a GPU, the step's only synchronisation).
+ */
+function batchStats(loss: Tensor, logits: Tensor, target: Tensor): Tensor {
+  return noGrad(() => {
+    const correct = sum(to(eq(argmax(logits, 1), target), 'float32'));
+    return stack([to(loss, 'float32'), correct]);
+  });
 }
 
 /**
@@ -94,7 +98,8 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     optimizer.zeroGrad();
     const logits = model.forward(input) as Tensor;
     const loss = crossEntropy(logits, batch.target);
-    const l = loss.item();
+    // read before the update, so a non-finite loss stops the epoch with the weights that produced it
+    const [l = NaN, c = 0] = await batchStats(loss, logits, batch.target).read();
     b++;
     if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, nonFinite: { batch: b, loss: l, input } };
     loss.backward();
@@ -102,7 +107,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     optimizer.step();
     const n = batch.target.numel;
     lossSum += l * n;
-    correct += countCorrect(logits, batch.target);
+    correct += c;
     seen += n;
     options.onStep?.({ batch: b, batches: batches.length, loss: lossSum / seen, accuracy: correct / seen, seen });
     await breathe();
@@ -111,20 +116,24 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
   return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
 }
 
-/** Mean loss and accuracy of `model` (in eval mode, without recording gradients). */
-export function evaluate(model: Module, batches: Iterable<Batch>): { loss: number; accuracy: number; examples: number } {
+/**
+ * Mean loss and accuracy of `model` (in eval mode, without recording gradients). Asynchronous: on a
+ * GPU the sums are read back once per batch.
+ */
+export async function evaluate(model: Module, batches: Iterable<Batch>): Promise<{ loss: number; accuracy: number; examples: number }> {
   model.eval();
-  return noGrad(() => {
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    for (const batch of batches) {
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  for (const batch of batches) {
+    const stats = noGrad(() => {
       const logits = model.forward(batch.input) as Tensor;
-      const n = batch.target.numel;
-      lossSum += crossEntropy(logits, batch.target, { reduction: 'sum' }).item();
-      correct += countCorrect(logits, batch.target);
-      seen += n;
-    }
-    return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
-  });
+      return batchStats(crossEntropy(logits, batch.target, { reduction: 'sum' }), logits, batch.target);
+    });
+    const [l = NaN, c = 0] = await stats.read();
+    lossSum += l;
+    correct += c;
+    seen += batch.target.numel;
+  }
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
 }
