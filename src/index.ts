@@ -8,6 +8,7 @@ export { ConvkitError, ShapeError, ValueError, DTypeError, FormatError, GradErro
 export { setBackend, getBackend, listBackends, registerBackend } from './backend.js';
 export { observeOps } from './op.js';
 export { memoryStats, setMemoryLimit } from './memory.js';
+export { fetchTensors } from './fetch.js';
 export type { MemoryStats } from './memory.js';
 export type { DeviceStats } from './storage.js';
 export type { OpEvent, OpObserver } from './op.js';

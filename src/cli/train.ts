@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, Generator } from '../random.js';
 import { setBackend } from '../backend.js';
+import { fetchTensors } from '../fetch.js';
 import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
@@ -33,7 +34,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
   out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
-  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products on threads; the rest falls back to reference)', default: 'wasm', choices: ['reference', 'wasm'], placeholder: 'NAME' },
+  backend: { type: 'string', help: 'kernels: reference (pure TypeScript), wasm (SIMD convolutions and matrix products on threads; the rest falls back to reference) or webgpu (the GPU, through the npm package webgpu in Node)', default: 'wasm', choices: ['reference', 'wasm', 'webgpu'], placeholder: 'NAME' },
   threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N' },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N' },
@@ -89,7 +90,11 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   const ckptPath = join(dir, 'checkpoint.safetensors');
   mkdirSync(dir, { recursive: true });
 
-  setBackend(flags['backend'] as string);
+  const onGpu = flags['backend'] === 'webgpu';
+  if (onGpu && flags['diagnostics']) {
+    throw new ValueError({ op: 'convkit train', arg: '--diagnostics', expected: 'a CPU backend (the diagnostics read every layer synchronously)', got: '--backend webgpu' });
+  }
+  await setBackend(flags['backend'] as string);
   if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
   manualSeed(seed);
   const data = loadData(flags['data'] as string);
@@ -142,12 +147,17 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
       });
       bar.finish();
       if (r.nonFinite) {
+        if (onGpu) {
+          // the layer search reads every output synchronously: run it in JavaScript memory
+          await fetchState();
+          await setBackend('reference');
+        }
         const layer = firstNonFiniteLayer(model, r.nonFinite.input);
         err.write(`error: the loss became ${r.nonFinite.loss} at epoch ${epoch + 1}, step ${r.nonFinite.batch}; ${layer === null ? 'every layer output was finite (the loss itself overflowed)' : `the first layer with a non-finite output is ${layer}`}. Stopping. Last good checkpoint: ${existsSync(ckptPath) ? ckptPath : 'none'}\n`);
         return 1;
       }
       if (stop) {
-        saveRun(epoch, null, 'interrupted');
+        await saveRun(epoch, null, 'interrupted');
         out.write(`saved ${ckptPath} (epoch ${epoch + 1} incomplete; --resume restarts it)\n`);
         return 130;
       }
@@ -165,12 +175,13 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
         out.write(`  dead ReLU units: ${report.layers.filter((l) => l.units !== undefined).map((l) => `${l.name} ${l.deadUnits}/${l.units}`).join(', ') || 'no ReLU layers'}\n`);
         for (const w of report.warnings) out.write(`  warning: ${w}\n`);
       }
-      saveRun(epoch + 1, ev.accuracy, 'epoch');
+      await saveRun(epoch + 1, ev.accuracy, 'epoch');
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
   const total = (Date.now() - t0) / 1000;
+  await fetchState();
   saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(epochs, last?.accuracy ?? null));
   if (modelName.startsWith('onnx:')) saveOnnx(model, zeros([1, 1, 28, 28]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
   out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
@@ -179,7 +190,12 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   function runInfo(epoch: number, acc: number | null): RunInfo {
     return { model: modelName, data: data.name, epoch, seed, optimizer: flags['optimizer'] as string, scheduler: scheduler.stateDict(), testAccuracy: acc };
   }
-  function saveRun(epoch: number, acc: number | null, _why: string): void {
+  /** GPU values are read asynchronously: bring the model's and the optimizer's state to JavaScript memory before saving. */
+  async function fetchState(): Promise<void> {
+    await fetchTensors([...Object.values(model.stateDict()), ...[...optimizer.state.values()].flatMap((st) => Object.values(st))]);
+  }
+  async function saveRun(epoch: number, acc: number | null, _why: string): Promise<void> {
+    await fetchState();
     saveCheckpoint(ckptPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: runInfo(epoch, acc) });
   }
 }
