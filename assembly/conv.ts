@@ -11,8 +11,10 @@
 import { addInto, copyRect, fillRows, gemmPanels, madd, packA, packB } from './gemm';
 
 // Parameter block (i32) written by the host; see src/backends/wasm/conv.ts.
-const P_N = 0, P_CIN = 1, P_COUT = 2, P_G = 3, P_L = 4, P_K = 7, P_O = 10, P_S = 13, P_D = 16, P_P = 19;
-const P_X = 22, P_W = 23, P_B = 24, P_Y = 25, P_APACK = 26, P_SCR = 27, P_SCRSTRIDE = 28, P_CHUNK = 29, P_NCHUNK = 30, P_GPACK = 31, P_FLAGS = 32, P_QROWS = 33;
+import { CONV_N as P_N, CONV_CIN as P_CIN, CONV_COUT as P_COUT, CONV_G as P_G, CONV_L as P_L, CONV_K as P_K, CONV_O as P_O, CONV_S as P_S, CONV_D as P_D, CONV_P as P_P } from './abi';
+import { convForward_bp, convForward_cbuf, convInput_bp, convInput_col, convWeight_bp, convWeight_cimg, convWeight_cacc } from './abi';
+import { convDirect_slab, convDirect_offs, convDirect_cbuf, convDirect_bp, convWeightDirect_slab, convWeightDirect_offs, convWeightDirect_cimg, convWeightDirect_cacc, convWeightDirect_apk, dwWeight_acc } from './abi';
+import { CONV_X as P_X, CONV_W as P_W, CONV_B as P_B, CONV_Y as P_Y, CONV_APACK as P_APACK, CONV_SCR as P_SCR, CONV_SCRSTRIDE as P_SCRSTRIDE, CONV_CHUNK as P_CHUNK, CONV_NCHUNK as P_NCHUNK, CONV_GPACK as P_GPACK, CONV_FLAGS as P_FLAGS, CONV_QROWS as P_QROWS, CONV_TAPS as P_TAPS } from './abi';
 
 @inline function prm(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -226,8 +228,8 @@ export function convForwardUnit(p: usize, unit: i32, slot: i32): void {
   const p0 = c * chunk, p1 = p0 + chunk < P ? p0 + chunk : P;
   const np = p1 - p0, npad = up8(np), mpad = up4(cog);
   const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const bp = scr;
-  const cbuf = bp + ((<usize>R * <usize>npad) << 2);
+  const bp = scr + (<usize>convForward_bp(R, cog, npad) << 2);
+  const cbuf = scr + (<usize>convForward_cbuf(R, cog, npad) << 2);
   const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
   const yg = ptr(p, P_Y) + ((<usize>(n * Cout + gi * cog) * <usize>P + <usize>p0) << 2);
   const ap = ptr(p, P_APACK) + ((<usize>mpad * <usize>R * <usize>gi) << 2);
@@ -276,8 +278,8 @@ export function convInputUnit(p: usize, unit: i32, slot: i32): void {
   const qrows = prm(p, P_QROWS), Q = OD * OH;
   const bmax = up8(qrows * OW);
   const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const bp = scr;
-  const col = bp + ((<usize>cog * <usize>bmax) << 2);
+  const bp = scr + (<usize>convInput_bp(cog, mpad, bmax) << 2);
+  const col = scr + (<usize>convInput_col(cog, mpad, bmax) << 2);
   const gg = ptr(p, P_X) + ((<usize>(n * Cout + gi * cog) * <usize>P) << 2);
   const xg = ptr(p, P_Y) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
   const ap = ptr(p, P_APACK) + ((<usize>up4(chunk * KK) * <usize>cog * <usize>(gi * nchunk + c)) << 2);
@@ -311,9 +313,9 @@ export function convWeightUnit(p: usize, unit: i32, slot: i32): void {
   const r0 = c * chunk, r1 = r0 + chunk < R ? r0 + chunk : R;
   const nr = r1 - r0, npad = up8(nr), mpad = up4(cog);
   const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const bp = scr;
-  const cimg = bp + ((<usize>P * <usize>npad) << 2);
-  const cacc = cimg + ((<usize>mpad * <usize>npad) << 2);
+  const bp = scr + (<usize>convWeight_bp(P, npad, cog) << 2);
+  const cimg = scr + (<usize>convWeight_cimg(P, npad, cog) << 2);
+  const cacc = scr + (<usize>convWeight_cacc(P, npad, cog) << 2);
   const csize = mpad * npad;
   memory.fill(cacc, 0, <usize>csize << 2);
   for (let n = 0; n < N; n++) {
@@ -413,12 +415,13 @@ export function convDirectUnit(p: usize, unit: i32, slot: i32): void {
   const oh0 = c * chunk, rows = OH - oh0 < chunk ? OH - oh0 : chunk;
   const WV = OW + (KW - 1) * dw, SH = rows + (KH - 1) * dh;
   const V = rows * WV, vpad = up8(V), mpad = up4(cog);
-  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const slab = scr + (<usize>convDirect_slab(cig, SH, WV, KW, dw, R, cog, vpad) << 2);
+  const offs = scr + (<usize>convDirect_offs(cig, SH, WV, KW, dw, R, cog, vpad) << 2);
+  const cbuf = scr + (<usize>convDirect_cbuf(cig, SH, WV, KW, dw, R, cog, vpad) << 2);
+  const bp = scr + (<usize>convDirect_bp(cig, SH, WV, KW, dw, R, cog, vpad) << 2);
   const xg = ptr(p, P_X) + ((<usize>(n * Cin + gi * cig) * <usize>Lsz) << 2);
-  const used = buildSlab(xg, oh0, rows, 0, cig, slab);
-  const offs = slab + (<usize>up4(used) << 2);
-  const cbuf = offs + (<usize>up4(R) << 2);
-  const bp = cbuf + ((<usize>mpad * <usize>vpad) << 2);
+  buildSlab(xg, oh0, rows, 0, cig, slab);
   slabOffsets(0, R, 0, SH, offs);
   packSlabB(slab, offs, R, vpad, bp);
   const b = ptr(p, P_B);
@@ -483,13 +486,14 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
   const c0 = r0 / KK, c1 = (r1 - 1) / KK + 1;
   const WV = OW + (KW - 1) * dw, SH = OH + (KH - 1) * dh, V = OH * WV;
   const ldc = up8(cog), npan = ldc >> 3;
-  const slab = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
-  const slabN = up4((c1 - c0) * SH * WV + (KW - 1) * dw + 16);
-  const offs = slab + (<usize>slabN << 2);
-  const cimg = offs + (<usize>up4(nr) << 2);
+  const scr = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const ch = c1 - c0;
+  const slab = scr + (<usize>convWeightDirect_slab(ch, SH, WV, KW, dw, nr, cog, V) << 2);
+  const offs = scr + (<usize>convWeightDirect_offs(ch, SH, WV, KW, dw, nr, cog, V) << 2);
+  const cimg = scr + (<usize>convWeightDirect_cimg(ch, SH, WV, KW, dw, nr, cog, V) << 2);
+  const cacc = scr + (<usize>convWeightDirect_cacc(ch, SH, WV, KW, dw, nr, cog, V) << 2);
+  const apk = scr + (<usize>convWeightDirect_apk(ch, SH, WV, KW, dw, nr, cog, V) << 2);
   const csize = up4(nr) * ldc;
-  const cacc = cimg + (<usize>csize << 2);
-  const apk = cacc + (<usize>csize << 2);
   slabOffsets(r0, r1, c0, SH, offs);
   memory.fill(cacc, 0, <usize>csize << 2);
   for (let n = 0; n < N; n++) {
@@ -513,13 +517,19 @@ export function convWeightDirectUnit(p: usize, unit: i32, slot: i32): void {
 // output row is a contiguous segment of an input row: the forward adds w·segment into the output
 // row, the weight gradient takes dot products of segments, all in f32x4 with no padded copy.
 
-// Valid output range [lo, hi) of a tap with offset off along a dimension (stride 1).
-@inline function tapLo(off: i32, O: i32): i32 {
-  return off >= 0 ? 0 : (-off < O ? -off : O);
+// Valid output range [lo, hi) of tap k along h or w: the plan's tap ranges (CONV_TAPS), computed
+// once on the host for every backend.
+@inline function tapsH(p: usize): usize {
+  return ptr(p, P_TAPS);
 }
-@inline function tapHi(off: i32, L: i32, O: i32): i32 {
-  const h = L - off;
-  return h < 0 ? 0 : h < O ? h : O;
+@inline function tapsW(p: usize): usize {
+  return ptr(p, P_TAPS) + (<usize>(2 * KH) << 2);
+}
+@inline function tapLo(t: usize, k: i32): i32 {
+  return load<i32>(t + (<usize>k << 2));
+}
+@inline function tapHi(t: usize, k: i32, K: i32): i32 {
+  return load<i32>(t + (<usize>(K + k) << 2));
 }
 
 // Forward: y[n][c] = b[c] + Σ_k w[c][k]·x shifted by tap k; P_FLAGS bit 0: the kernel is read
@@ -539,12 +549,13 @@ function dwPlane(p: usize, c: i32, n: i32): void {
   const xc = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
   const yc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
   fillRows(yc, P, b == 0 ? 0 : b + (<usize>c << 2), 1, P);
+  const th = tapsH(p), tw = tapsW(p);
   for (let kh = 0; kh < KH; kh++) {
     const offH = kh * dh - ph;
-    const h0 = tapLo(offH, OH), h1 = tapHi(offH, LH, OH);
+    const h0 = tapLo(th, kh), h1 = tapHi(th, kh, KH);
     for (let kw = 0; kw < KW; kw++) {
       const offW = kw * dw - pw;
-      const w0 = tapLo(offW, OW), w1 = tapHi(offW, LW, OW);
+      const w0 = tapLo(tw, kw), w1 = tapHi(tw, kw, KW);
       if (h0 >= h1 || w0 >= w1) continue;
       const k = kh * KW + kw;
       const wk = load<f32>(wc + (<usize>(flip ? KK - 1 - k : k) << 2));
@@ -573,17 +584,18 @@ function dwPlane(p: usize, c: i32, n: i32): void {
 export function dwWeightUnit(p: usize, unit: i32, slot: i32): void {
   readGeo(p);
   const c = unit;
-  const acc = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE);
+  const acc = ptr(p, P_SCR) + <usize>slot * ptr(p, P_SCRSTRIDE) + (<usize>dwWeight_acc(KK) << 2);
   memory.fill(acc, 0, <usize>KK << 2);
   for (let n = 0; n < N; n++) {
     const xc = ptr(p, P_X) + ((<usize>(n * Cin + c) * <usize>Lsz) << 2);
     const gc = ptr(p, P_Y) + ((<usize>(n * Cout + c) * <usize>P) << 2);
+    const th = tapsH(p), tw = tapsW(p);
     for (let kh = 0; kh < KH; kh++) {
       const offH = kh * dh - ph;
-      const h0 = tapLo(offH, OH), h1 = tapHi(offH, LH, OH);
+      const h0 = tapLo(th, kh), h1 = tapHi(th, kh, KH);
       for (let kw = 0; kw < KW; kw++) {
         const offW = kw * dw - pw;
-        const w0 = tapLo(offW, OW), w1 = tapHi(offW, LW, OW);
+        const w0 = tapLo(tw, kw), w1 = tapHi(tw, kw, KW);
         const len = w1 - w0;
         let a = f32x4.splat(0);
         let tail: f32 = 0;

@@ -1,10 +1,16 @@
 // Element-wise kernels in blocks of a job: relu (f32x4.max with 0: NaN propagates, -0 becomes 0,
 // as in PyTorch) and its backward (g where x > 0, else 0; NaN x gives 0).
 
-// args (i32): x, y, g (backward only), n, elementsPerUnit, mode (0 relu, 1 backward)
+import { RELU_X, RELU_Y, RELU_G, RELU_N, RELU_PER, RELU_MODE } from './abi';
+
+@inline function arg(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+// args: the `relu` block (G only for the backward, MODE 0 relu / 1 backward; units of PER elements)
 export function reluUnit(p: usize, unit: i32): void {
-  const x = <usize>load<u32>(p), y = <usize>load<u32>(p, 4), g = <usize>load<u32>(p, 8);
-  const n = load<i32>(p, 12), per = load<i32>(p, 16), mode = load<i32>(p, 20);
+  const x = <usize><u32>arg(p, RELU_X), y = <usize><u32>arg(p, RELU_Y), g = <usize><u32>arg(p, RELU_G);
+  const n = arg(p, RELU_N), per = arg(p, RELU_PER), mode = arg(p, RELU_MODE);
   const i0 = unit * per, i1 = i0 + per < n ? i0 + per : n;
   const zero = f32x4.splat(0);
   let i = i0;

@@ -1,6 +1,10 @@
 // Parallel jobs on packed GEMMs for matmul and linear: the host packs A and B (in units of
 // panels), then units of the product are bands of row blocks × bands of column panels.
 import { gemmPanels, madd, packA, packB } from './gemm';
+import { GEMM_A, GEMM_B, GEMM_C, GEMM_LDC, GEMM_MBLOCKS, GEMM_NPANELS, GEMM_K, GEMM_ACC, GEMM_BANDM, GEMM_BANDN, GEMM_UNITSN } from './abi';
+import { PACK_A_SRC, PACK_A_RS, PACK_A_CS, PACK_A_M, PACK_A_K, PACK_A_DST, PACK_A_PER, PACK_A_BLOCKS } from './abi';
+import { PACK_B_SRC, PACK_B_RS, PACK_B_CS, PACK_B_K, PACK_B_N, PACK_B_DST, PACK_B_PER, PACK_B_PANELS } from './abi';
+import { LINEAR_SMALL_X, LINEAR_SMALL_W, LINEAR_SMALL_B, LINEAR_SMALL_Y, LINEAR_SMALL_M, LINEAR_SMALL_K, LINEAR_SMALL_N, LINEAR_SMALL_PER } from './abi';
 
 @inline function arg(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -9,36 +13,36 @@ import { gemmPanels, madd, packA, packB } from './gemm';
   return <usize>load<u32>(p + (<usize>i << 2));
 }
 
-// args: A, B, C, ldc, mBlocks, nPanels, K, acc, bandM, bandN, unitsN
+// args: the `gemm` block
 export function gemmUnit(p: usize, unit: i32): void {
-  const mBlocks = arg(p, 4), nPanels = arg(p, 5), bandM = arg(p, 8), bandN = arg(p, 9), unitsN = arg(p, 10);
+  const mBlocks = arg(p, GEMM_MBLOCKS), nPanels = arg(p, GEMM_NPANELS), bandM = arg(p, GEMM_BANDM), bandN = arg(p, GEMM_BANDN), unitsN = arg(p, GEMM_UNITSN);
   const ui = unit / unitsN, uj = unit - ui * unitsN;
   const i0 = ui * bandM, j0 = uj * bandN;
   const i1 = i0 + bandM < mBlocks ? i0 + bandM : mBlocks;
   const j1 = j0 + bandN < nPanels ? j0 + bandN : nPanels;
-  gemmPanels(ptr(p, 0), ptr(p, 1), ptr(p, 2), arg(p, 3), i0, i1, j0, j1, arg(p, 6), arg(p, 7) != 0);
+  gemmPanels(ptr(p, GEMM_A), ptr(p, GEMM_B), ptr(p, GEMM_C), arg(p, GEMM_LDC), i0, i1, j0, j1, arg(p, GEMM_K), arg(p, GEMM_ACC) != 0);
 }
 
-// args: src, rs, cs, M, K, dst, blocksPerUnit, blocks
+// args: the `packA` block (units of blocksPerUnit 4-row blocks)
 export function packAUnit(p: usize, unit: i32): void {
-  const per = arg(p, 6), nb = arg(p, 7);
+  const per = arg(p, PACK_A_PER), nb = arg(p, PACK_A_BLOCKS);
   const i0 = unit * per, i1 = i0 + per < nb ? i0 + per : nb;
-  packA(ptr(p, 0), arg(p, 1), arg(p, 2), arg(p, 3), arg(p, 4), ptr(p, 5), i0, i1);
+  packA(ptr(p, PACK_A_SRC), arg(p, PACK_A_RS), arg(p, PACK_A_CS), arg(p, PACK_A_M), arg(p, PACK_A_K), ptr(p, PACK_A_DST), i0, i1);
 }
 
-// args: src, rs, cs, K, N, dst, panelsPerUnit, panels
+// args: the `packB` block (units of panelsPerUnit 8-column panels)
 export function packBUnit(p: usize, unit: i32): void {
-  const per = arg(p, 6), nb = arg(p, 7);
+  const per = arg(p, PACK_B_PER), nb = arg(p, PACK_B_PANELS);
   const j0 = unit * per, j1 = j0 + per < nb ? j0 + per : nb;
-  packB(ptr(p, 0), arg(p, 1), arg(p, 2), arg(p, 3), arg(p, 4), ptr(p, 5), j0, j1);
+  packB(ptr(p, PACK_B_SRC), arg(p, PACK_B_RS), arg(p, PACK_B_CS), arg(p, PACK_B_K), arg(p, PACK_B_N), ptr(p, PACK_B_DST), j0, j1);
 }
 
 // y = x·Wᵀ + b for few rows of x (M ≤ 4, e.g. inference on one image): dot products of x's rows
 // with W's rows, W read once in place instead of packed. Four vector accumulators per dot, added
-// pairwise at the end. args: x, W, b (0: none), y, M, K, N, rowsPerUnit
+// pairwise at the end. args: the `linearSmall` block (b = 0: no bias; units of PER rows of W)
 export function linearSmallUnit(p: usize, unit: i32): void {
-  const x = ptr(p, 0), w = ptr(p, 1), b = ptr(p, 2), y = ptr(p, 3);
-  const M = arg(p, 4), K = arg(p, 5), N = arg(p, 6), per = arg(p, 7);
+  const x = ptr(p, LINEAR_SMALL_X), w = ptr(p, LINEAR_SMALL_W), b = ptr(p, LINEAR_SMALL_B), y = ptr(p, LINEAR_SMALL_Y);
+  const M = arg(p, LINEAR_SMALL_M), K = arg(p, LINEAR_SMALL_K), N = arg(p, LINEAR_SMALL_N), per = arg(p, LINEAR_SMALL_PER);
   const j0 = unit * per, j1 = j0 + per < N ? j0 + per : N;
   for (let j = j0; j < j1; j++) {
     const wr = w + ((<usize>j * <usize>K) << 2);

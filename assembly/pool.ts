@@ -1,13 +1,18 @@
+import { MAX_POOL2_X, MAX_POOL2_Y, MAX_POOL2_IDX, MAX_POOL2_H, MAX_POOL2_W, MAX_POOL2_OH, MAX_POOL2_OW, MAX_POOL2_PER, MAX_POOL2_PLANES } from './abi';
 // 2×2 max-pool with stride 2 (the common CNN pool) with argmax indices, four outputs per step:
 // two rows of eight inputs are split into even and odd columns, and the four taps are visited in
 // PyTorch's order — a tap replaces the running max when it is greater or NaN, so the first of
 // equal maxima wins and NaN propagates — with compare masks and bitselect instead of branches.
 
-// args (i32): x, y, idx, H, W, OH, OW, planesPerUnit, planes
+@inline function arg(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+// args: the `maxPool2` block (units of PER planes)
 export function maxPool2Unit(p: usize, unit: i32): void {
-  const x = <usize>load<u32>(p), y = <usize>load<u32>(p, 4), ix = <usize>load<u32>(p, 8);
-  const H = load<i32>(p, 12), W = load<i32>(p, 16), OH = load<i32>(p, 20), OW = load<i32>(p, 24);
-  const per = load<i32>(p, 28), planes = load<i32>(p, 32);
+  const x = <usize><u32>arg(p, MAX_POOL2_X), y = <usize><u32>arg(p, MAX_POOL2_Y), ix = <usize><u32>arg(p, MAX_POOL2_IDX);
+  const H = arg(p, MAX_POOL2_H), W = arg(p, MAX_POOL2_W), OH = arg(p, MAX_POOL2_OH), OW = arg(p, MAX_POOL2_OW);
+  const per = arg(p, MAX_POOL2_PER), planes = arg(p, MAX_POOL2_PLANES);
   const pl0 = unit * per, pl1 = pl0 + per < planes ? pl0 + per : planes;
   for (let pl = pl0; pl < pl1; pl++) {
     const xp = x + ((<usize>pl * <usize>H * <usize>W) << 2);

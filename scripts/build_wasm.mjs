@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { generate } from './wasm_abi.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const target = `${root}src/backends/wasm/module_bytes.ts`;
@@ -17,6 +18,22 @@ const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--e
 // flag in Node 20 that convkit's Node entry point sets).
 const SHARED = ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'];
 const variants = { WASM_BASE64: [], WASM_SHARED_BASE64: SHARED, WASM_RELAXED_BASE64: [...SHARED, '--enable', 'relaxed-simd'] };
+
+// the interface files first: the module is compiled from them
+const check = process.argv.includes('--check');
+for (const [rel, text] of Object.entries(generate())) {
+  const file = `${root}${rel}`;
+  let old = '';
+  try {
+    old = readFileSync(file, 'utf8');
+  } catch {}
+  if (old === text) continue;
+  if (check) {
+    console.error(`${file} is stale: run node scripts/build_wasm.mjs`);
+    process.exit(1);
+  }
+  writeFileSync(file, text);
+}
 
 async function compile(extra) {
   let wasm = null;

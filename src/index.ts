@@ -40,8 +40,8 @@ if (registerWasm()) setBackend('wasm');
 // selectable with `await setBackend('webgpu')`; registering does not touch the GPU
 registerWebGpu();
 export { registerWasm } from './backends/wasm/index.js';
-export { setNumThreads, getNumThreads, threadingStatus } from './backends/wasm/pool.js';
-export type { ThreadingStatus } from './backends/wasm/pool.js';
+export { setNumThreads, getNumThreads, threadingStatus, threadsReady, poolStats } from './backends/wasm/pool.js';
+export type { ThreadingStatus, PoolStats } from './backends/wasm/pool.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * as nn from './nn/index.js';

@@ -27,6 +27,14 @@ export interface Device<B = unknown> {
   touch(b: B): void;
   /** The host array a buffer was spilled to (the buffer is then gone from the device), else null. */
   spilled(b: B): Data | null;
+  /**
+   * What the finalizer of a storage holds to free `b` later. It must not keep `b`'s memory (or a
+   * spilled copy of it) reachable: the registry holds it until finalizers run, which in a loop that
+   * never yields is never. The wasm device gives a block number; a GPU device may give the buffer.
+   */
+  finalizerToken(b: B): unknown;
+  /** Frees the buffer behind a finalizer token, if it is still allocated. */
+  finalize(token: unknown): void;
   /** An op is being dispatched to this device (buffers it touches from now on are in use). */
   beginOp(): void;
   /** Live buffers and bytes, and whatever else the device counts (see `memoryStats`). */
@@ -40,6 +48,25 @@ export interface DeviceStats {
   readonly liveBuffers: number;
   readonly liveBytes: number;
   readonly [k: string]: number;
+}
+
+/** Storages made on devices while `collectBirths` runs (null: not collecting). */
+let births: Storage[] | null = null;
+
+/**
+ * Runs `fn` and returns the device storages created meanwhile, for a caller that knows which of
+ * them nothing outside can reach (the backward pass releases its internal gradients this way).
+ */
+export function collectBirths<T>(fn: () => T): [T, Storage[]] {
+  const prev = births;
+  const mine: Storage[] = [];
+  births = mine;
+  try {
+    return [fn(), mine];
+  } finally {
+    births = prev;
+    prev?.push(...mine);
+  }
 }
 
 /** Copies between devices, counted by `from->to` (kernels that ran elsewhere than their inputs). */
@@ -65,15 +92,14 @@ export function resetMoveStats(): void {
   moveCounts.clear();
 }
 
-/** What the finalizer of a storage frees: a cell the storage and the registry share (never the storage itself). */
+/** A storage's device copy: the buffer and its device. */
 interface Held {
   device: Device<unknown> | null;
   buf: unknown;
 }
 
-const registry = new FinalizationRegistry<Held>((h) => {
-  if (h.device) h.device.free(h.buf);
-});
+/** Frees the device copies of collected storages; it holds only each device's finalizer token. */
+const registry = new FinalizationRegistry<{ device: Device<unknown>; token: unknown }>((f) => f.device.finalize(f.token));
 
 function byteSize(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
@@ -125,6 +151,7 @@ export class Storage {
   static onDevice<B>(device: Device<B>, buf: B, dtype: DType, length: number): Storage {
     const s = new Storage(dtype, length, null);
     s.setDevice(device, buf);
+    births?.push(s);
     return s;
   }
 
@@ -142,7 +169,7 @@ export class Storage {
     }
     h.device = device;
     h.buf = buf;
-    if (device) registry.register(this, h, h);
+    if (device) registry.register(this, { device, token: device.finalizerToken(buf) }, h);
   }
 
   /** A device that spilled our buffer handed its values to JavaScript memory: they are our host copy now. */

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../src/index.js';
 import { GradError, ShapeError, Tensor, ValueError, tensor } from '../src/index.js';
-import { assertClose, assertThrowsTyped } from './helpers.js';
+import { assertClose, assertThrowsTyped, assertVjpDot } from './helpers.js';
+import { recordCustom } from '../src/op.js';
 
 const f64 = (v: ck.NestedArray): Tensor => tensor(v, { dtype: 'float64' });
 const T64 = { rtol: 1e-10, atol: 1e-12 };
@@ -104,5 +105,23 @@ describe('function transforms', () => {
       GradError,
       /^gradcheck: Jacobian mismatch for input 0 at element \[0\] \(output element \[0\]\): numerical 2\.0000\d*, analytic 1/,
     );
+  });
+});
+
+describe('the dot-product VJP check', () => {
+  it('fails for a VJP that is wrong but differentiable (its JVP comes from finite differences, not from VJPs)', () => {
+    // y = 2x with a vjp of 3g: consistent with itself under double backward, wrong against f
+    const twice = (x: Tensor): Tensor => {
+      const y = ck.mul(x.detach(), 2);
+      recordCustom('twice', [x], [y], ([g]) => [ck.mul(g!, 3)]);
+      return y;
+    };
+    assert.throws(() => assertVjpDot(twice, [ck.randn([5])], 'twice'), /finite differences/);
+    const right = (x: Tensor): Tensor => {
+      const y = ck.mul(x.detach(), 2);
+      recordCustom('twice', [x], [y], ([g]) => [ck.mul(g!, 2)]);
+      return y;
+    };
+    assertVjpDot(right, [ck.randn([5])], 'twice (correct)');
   });
 });

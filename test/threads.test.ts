@@ -14,6 +14,28 @@ const initial = ck.getNumThreads();
 const macs = (xs: number[], ws: number[], y: Tensor): number => y.numel * ws[1]! * ws[2]! * ws[3]!;
 after(() => ck.setNumThreads(initial));
 
+/**
+ * Runs `fn` on `n` threads until pool workers have claimed some of its units (the calling thread
+ * takes units too, and on a loaded machine it may finish a small job before a worker wakes up), so
+ * the comparison that follows really involves several threads. One thread: no worker may run any.
+ */
+async function onThreads<T>(n: number, fn: () => T): Promise<T> {
+  ck.setNumThreads(n);
+  await ck.threadsReady();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const before = ck.poolStats().workerUnits;
+    const r = fn();
+    const claimed = ck.poolStats().workerUnits - before;
+    if (n === 1) {
+      assert.equal(claimed, 0, 'one thread: no worker ran a unit');
+      return r;
+    }
+    if (claimed > 0) return r;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  assert.fail(`${n} threads: no worker claimed a unit in 50 runs`);
+}
+
 /** conv output and both gradients of Σ conv(x, w)·r, as flat arrays. */
 function convAll(x: Tensor, w: Tensor, opts: Record<string, unknown>): number[][] {
   const f = (x: Tensor, w: Tensor): Tensor => ck.conv2d(x, w, undefined, opts);
@@ -48,15 +70,15 @@ describe('wasm thread pool', () => {
   });
 
   for (const [name, xs, ws, opts] of CASES) {
-    it(`${name}: identical bits on 1, 2 and 3 threads, and close to the reference`, () => {
+    it(`${name}: identical bits on 1, 2 and 3 threads, and close to the reference`, async () => {
       const g = new ck.Generator(11);
       const x = ck.randn(xs, { generator: g });
       const w = ck.randn(ws, { generator: g });
       assert.ok(macs(xs, ws, ck.conv2d(x, w, undefined, opts)) >= 2 ** 20, 'the case must be large enough to run threaded');
-      const runs = [1, 2, 3].map((n) => {
-        ck.setNumThreads(n);
-        return onBackend('wasm', () => convAll(x, w, opts));
-      });
+      // a pool that silently ran everything on the calling thread would pass the bit checks: onThreads
+      // makes sure workers took part
+      const runs: number[][][] = [];
+      for (const n of [1, 2, 3]) runs.push(await onThreads(n, () => onBackend('wasm', () => convAll(x, w, opts))));
       assert.deepEqual(runs[1], runs[0], '2 threads vs 1');
       assert.deepEqual(runs[2], runs[0], '3 threads vs 1');
       const ref = onBackend('reference', () => convAll(x, w, opts));
@@ -69,7 +91,7 @@ describe('wasm thread pool', () => {
     });
   }
 
-  it('matmul and linear (packed, and dot products for few rows): identical bits on 1 and 2 threads', () => {
+  it('matmul and linear (packed, and dot products for few rows): identical bits on 1 and 2 threads', async () => {
     const g = new ck.Generator(3);
     const a = ck.randn([70, 300], { generator: g });
     const b = ck.randn([300, 60], { generator: g });
@@ -78,10 +100,8 @@ describe('wasm thread pool', () => {
     const few = ck.randn([3, 6000], { generator: g });
     const wide = ck.randn([64, 6000], { generator: g });
     const go = (): number[][] => onBackend('wasm', () => [[...ck.matmul(a, b).data], [...ck.linear(a, w, bias).data], [...ck.linear(few, wide, bias).data]]);
-    ck.setNumThreads(1);
-    const one = go();
-    ck.setNumThreads(2);
-    assert.deepEqual(go(), one);
+    const one = await onThreads(1, go);
+    assert.deepEqual(await onThreads(2, go), one);
     assertClose(ck.tensor(one[0]!).reshape([70, 60]), onBackend('reference', () => ck.matmul(a, b)), TOL32, 'matmul vs reference');
     // 3 rows: the dot-product path (W read in place)
     assertClose(ck.tensor(one[2]!).reshape([3, 64]), onBackend('reference', () => ck.linear(few, wide, bias)), TOL32, 'linear on 3 rows vs reference');

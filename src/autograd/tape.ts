@@ -8,6 +8,8 @@ import { GradError, fmtShape } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import type { Storage } from '../storage.js';
+import { collectBirths } from '../storage.js';
 
 /** The ops the reverse pass needs, supplied by its callers (methods.ts, functional.ts). */
 export interface TapeOps {
@@ -194,11 +196,23 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, createGr
   const leaves = new Set<Tensor>();
   for (const n of topoSort([root])) for (const i of n.inputs) if (i._node === null && i.requiresGrad) leaves.add(i);
   if (root._node === null) leaves.add(root);
-  const get = computeGrads([root], [seed], createGraph, ops);
-  for (const leaf of leaves) {
-    const g = get(leaf);
-    if (!g) continue;
-    const gg = createGraph ? g : g.detach();
-    leaf.grad = leaf.grad ? (createGraph ? ops.add(leaf.grad, gg) : ops.add(leaf.grad, gg).detach()) : gg;
+  const accumulate = (): void => {
+    const get = computeGrads([root], [seed], createGraph, ops);
+    for (const leaf of leaves) {
+      const g = get(leaf);
+      if (!g) continue;
+      const gg = createGraph ? g : g.detach();
+      leaf.grad = leaf.grad ? (createGraph ? ops.add(leaf.grad, gg) : ops.add(leaf.grad, gg).detach()) : gg;
+    }
+  };
+  if (createGraph) {
+    accumulate();
+    return;
   }
+  // Without a graph of the gradients, every tensor the pass made is unreachable once it returns,
+  // except the leaves' .grad: free the others' device memory now instead of waiting for the GC.
+  const [, born] = collectBirths(accumulate);
+  const keep = new Set<Storage>();
+  for (const leaf of leaves) if (leaf.grad) keep.add(leaf.grad._storage);
+  for (const s of born) if (!keep.has(s)) s.release();
 }

@@ -50,8 +50,32 @@ export interface ConvWeightGradAttrs extends ConvAttrs {
   readonly kernel: readonly number[];
 }
 
-/** What the kernels need: convolution-space sizes, padded to 3 spatial dimensions with 1s. */
-export interface ConvPlan extends OpInfo {
+/** Per axis (d, h, w), for each kernel tap k: the outputs [lo, hi) whose input o·s − pad + k·d lies inside x. */
+export interface ConvTaps {
+  readonly lo: readonly Int32Array[];
+  readonly hi: readonly Int32Array[];
+}
+
+/**
+ * What the kernels need: convolution-space sizes, padded to 3 spatial dimensions with 1s, and the
+ * geometry derived from them once (`withGeometry`), which every backend reads instead of
+ * re-deriving it.
+ */
+export interface ConvPlan extends ConvPlanBase {
+  /** Channels per group of x and of y; kernel taps; im2col rows (cig·KK); output and input positions. */
+  readonly cig: number;
+  readonly cog: number;
+  readonly KK: number;
+  readonly R: number;
+  readonly P: number;
+  readonly Lsz: number;
+  readonly taps: ConvTaps;
+  /** Stride 1 on 1-d/2-d geometry with padding ≥ 0: the im2col-free lowering (wasm) applies. */
+  readonly direct: boolean;
+}
+
+/** The sizes a conv plan is derived from. */
+export interface ConvPlanBase extends OpInfo {
   readonly attrs: ConvAttrs;
   readonly spatialRank: number;
   readonly N: number;
@@ -120,8 +144,31 @@ export interface ConvDims {
   readonly O: readonly number[];
 }
 
+/** Adds the derived geometry to a plan's sizes (also for plans a backend rewrites, e.g. an input gradient as a forward conv). */
+export function withGeometry(b: ConvPlanBase): ConvPlan {
+  const prod = (a: readonly number[]): number => a[0]! * a[1]! * a[2]!;
+  const cig = b.Cin / b.groups;
+  const KK = prod(b.K);
+  const lo: Int32Array[] = [];
+  const hi: Int32Array[] = [];
+  for (let a = 0; a < 3; a++) {
+    const [L, K, O, s, d, pb] = [b.L[a]!, b.K[a]!, b.O[a]!, b.stride[a]!, b.dilation[a]!, b.padBefore[a]!];
+    const l = new Int32Array(K);
+    const h = new Int32Array(K);
+    for (let k = 0; k < K; k++) {
+      const off = k * d - pb; // input index of output 0
+      l[k] = Math.max(0, Math.ceil(-off / s));
+      h[k] = Math.max(l[k]!, Math.min(O, Math.floor((L - 1 - off) / s) + 1));
+    }
+    lo.push(l);
+    hi.push(h);
+  }
+  const direct = b.K[0] === 1 && b.L[0] === 1 && b.O[0] === 1 && b.stride[1] === 1 && b.stride[2] === 1 && b.padBefore.every((v) => v >= 0);
+  return { ...b, cig, cog: b.Cout / b.groups, KK, R: cig * KK, P: prod(b.O), Lsz: prod(b.L), taps: { lo, hi }, direct };
+}
+
 export function plan(a: ConvAttrs, r: number, dims: ConvDims, outShape: readonly number[], dtype: DType, hasBias: boolean): ConvPlan {
-  return {
+  return withGeometry({
     outShapes: [outShape],
     outDtypes: [dtype],
     attrs: a,
@@ -137,11 +184,10 @@ export function plan(a: ConvAttrs, r: number, dims: ConvDims, outShape: readonly
     dilation: pad3(a.dilation, 1),
     padBefore: pad3(a.padBefore, 0),
     hasBias,
-  };
+  });
 }
 
-export const convMacs = (p: ConvPlan): number =>
-  p.N * p.Cout * p.O.reduce((q, d) => q * d, 1) * (p.Cin / p.groups) * p.K.reduce((q, d) => q * d, 1);
+export const convMacs = (p: ConvPlan): number => p.N * p.Cout * p.P * p.R;
 
 /** Sums a (N, C, ...spatial) gradient to the bias shape (C). */
 export function biasGrad(g: Tensor): Tensor {

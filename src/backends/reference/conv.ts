@@ -8,21 +8,14 @@
  */
 import type { Kernel } from '../../backend.js';
 import type { ConvPlan } from '../../ops/conv_ops.js';
-import { asF64, col2im, im2col, ranges } from './conv_lowering.js';
+import { asF64, col2im, im2col } from './conv_lowering.js';
 import { gemmNN, gemmNT } from './conv_gemm.js';
-
-function sizes(p: ConvPlan) {
-  const cig = p.Cin / p.groups;
-  const cog = p.Cout / p.groups;
-  const kk = p.K[0]! * p.K[1]! * p.K[2]!;
-  return { cig, cog, R: cig * kk, P: p.O[0]! * p.O[1]! * p.O[2]!, Lsz: p.L[0]! * p.L[1]! * p.L[2]! };
-}
 
 const conv: Kernel<ConvPlan> = (p, [out], [x, w, b]) => {
   const y = out!;
-  const { cig, cog, R, P, Lsz } = sizes(p);
+  const { cig, cog, R, P, Lsz } = p;
   const w64 = asF64(w!);
-  const rg = ranges(p);
+  const rg = p.taps;
   const col = new Float64Array(R * P);
   const acc = new Float64Array(cog * P);
   for (let n = 0; n < p.N; n++) {
@@ -37,7 +30,7 @@ const conv: Kernel<ConvPlan> = (p, [out], [x, w, b]) => {
 
 const convTranspose: Kernel<ConvPlan> = (p, [out], [gy, w, b]) => {
   const x = out!;
-  const { cig, cog, R, P, Lsz } = sizes(p);
+  const { cig, cog, R, P, Lsz } = p;
   // col = wᵀ g: transpose each group's weight block once so the product is again rows × matrix
   const w64 = asF64(w!);
   const wt = new Float64Array(w64.length);
@@ -46,7 +39,7 @@ const convTranspose: Kernel<ConvPlan> = (p, [out], [gy, w, b]) => {
       for (let r = 0; r < R; r++) wt[(g * R + r) * cog + co] = w64[(g * cog + co) * R + r]!;
     }
   }
-  const rg = ranges(p);
+  const rg = p.taps;
   const col = new Float64Array(R * P);
   const gp = new Float64Array(cog * P);
   const acc = new Float64Array(cig * Lsz);
@@ -65,8 +58,8 @@ const convTranspose: Kernel<ConvPlan> = (p, [out], [gy, w, b]) => {
 
 const convWeightGrad: Kernel<ConvPlan> = (p, [out], [x, gy]) => {
   const dw = out!;
-  const { cig, cog, R, P, Lsz } = sizes(p);
-  const rg = ranges(p);
+  const { cig, cog, R, P, Lsz } = p;
+  const rg = p.taps;
   const col = new Float64Array(R * P);
   const gp = new Float64Array(cog * P);
   const acc = new Float64Array(p.Cout * R);

@@ -5,42 +5,16 @@
  * The column matrix of one image and one group has a row per (ci, kd, kh, kw) and a column per
  * output position (od, oh, ow): col[row, o] = x[ci, od*sd - pd + kd*dd, ...] or 0 in the padding.
  * For each kernel offset the output positions that read inside x form one interval per axis,
- * computed once (`ranges`); the padding entries are never written, so a column buffer zeroed once
+ * computed once in the plan (`ConvPlan.taps`); the padding entries are never written, so a column buffer zeroed once
  * can be refilled for every image and group.
  */
-import type { ConvPlan } from '../../ops/conv_ops.js';
-
-/** Per axis, for each kernel index k: [lo, hi) of the outputs o with 0 <= o*s - p + k*d < L. */
-export interface Ranges {
-  readonly lo: Int32Array[];
-  readonly hi: Int32Array[];
-}
-
-export function ranges(p: ConvPlan): Ranges {
-  const lo: Int32Array[] = [];
-  const hi: Int32Array[] = [];
-  for (let a = 0; a < 3; a++) {
-    const [L, K, O, s, d, pb] = [p.L[a]!, p.K[a]!, p.O[a]!, p.stride[a]!, p.dilation[a]!, p.padBefore[a]!];
-    const l = new Int32Array(K);
-    const h = new Int32Array(K);
-    for (let k = 0; k < K; k++) {
-      const off = k * d - pb; // input index of output 0
-      const first = Math.max(0, Math.ceil(-off / s));
-      const last = Math.min(O, Math.floor((L - 1 - off) / s) + 1);
-      l[k] = first;
-      h[k] = Math.max(first, last);
-    }
-    lo.push(l);
-    hi.push(h);
-  }
-  return { lo, hi };
-}
+import type { ConvPlan, ConvTaps } from '../../ops/conv_ops.js';
 
 /**
  * Fills `col` (rows Cig*KD*KH*KW, columns OD*OH*OW) from channels [c0, c0+Cig) of the image that
  * starts at `xOff` in `x`. Entries in the padding are left untouched (zero).
  */
-export function im2col(p: ConvPlan, rg: Ranges, x: ArrayLike<number>, xOff: number, cig: number, col: Float64Array): void {
+export function im2col(p: ConvPlan, rg: ConvTaps, x: ArrayLike<number>, xOff: number, cig: number, col: Float64Array): void {
   const [LD, LH, LW] = p.L as [number, number, number];
   const [KD, KH, KW] = p.K as [number, number, number];
   const [, OH, OW] = p.O as [number, number, number];
@@ -82,7 +56,7 @@ export function im2col(p: ConvPlan, rg: Ranges, x: ArrayLike<number>, xOff: numb
 }
 
 /** The adjoint of im2col: adds col's in-bounds entries into `acc` (Cig planes of L, from 0). */
-export function col2im(p: ConvPlan, rg: Ranges, col: Float64Array, cig: number, acc: Float64Array): void {
+export function col2im(p: ConvPlan, rg: ConvTaps, col: Float64Array, cig: number, acc: Float64Array): void {
   const [LD, LH, LW] = p.L as [number, number, number];
   const [KD, KH, KW] = p.K as [number, number, number];
   const [, OH, OW] = p.O as [number, number, number];

@@ -8,6 +8,7 @@ import type { ActInfo } from '../../ops/activation.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
+import { RELU } from './abi.js';
 import { Scratch } from './scratch.js';
 
 /** Elements per unit. */
@@ -16,12 +17,13 @@ const BLOCK = 1 << 16;
 function run(n: number, x: Block, g: Block | null, out: Block): boolean | void {
   if (n === 0) return;
   const L = new Scratch();
-  const pa = L.reserve(6);
+  const pa = L.reserve(RELU.SIZE);
   if (!L.commit()) return false;
   try {
     const slots = slotCount(n);
     const per = Math.min(BLOCK, Math.ceil(n / (4 * slots)));
-    L.i32(pa, 6).set([x.ptr, out.ptr, g ? g.ptr : 0, n, per, g ? 1 : 0]);
+    const v = L.i32(pa, RELU.SIZE);
+    [v[RELU.X], v[RELU.Y], v[RELU.G], v[RELU.N], v[RELU.PER], v[RELU.MODE]] = [x.ptr, out.ptr, g ? g.ptr : 0, n, per, g ? 1 : 0];
     parallel(JOB.relu, L.at(pa), Math.ceil(n / per), g ? 'reluBackward' : 'relu', slots);
   } finally {
     L.release();

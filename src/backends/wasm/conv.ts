@@ -18,33 +18,20 @@
 import type { DType } from '../../dtype.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { ConvPlan } from '../../ops/conv_ops.js';
+import { withGeometry } from '../../ops/conv_ops.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
+import { CONV, convDirectScratch, convForwardScratch, convInputScratch, convWeightDirectScratch, convWeightScratch, dwWeightScratch } from './abi.js';
 import { Scratch } from './scratch.js';
 import type { WasmExports } from './runtime.js';
 
 /** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
-const NPARAMS = 34;
-const P = { X: 22, W: 23, B: 24, Y: 25, APACK: 26, SCR: 27, SCRSTRIDE: 28, CHUNK: 29, NCHUNK: 30, GPACK: 31, FLAGS: 32, QROWS: 33 } as const;
+const NPARAMS = CONV.SIZE;
+const P = CONV;
 
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
-
-interface Sizes {
-  cig: number;
-  cog: number;
-  KK: number;
-  R: number;
-  P: number;
-  Lsz: number;
-}
-
-function sizes(p: ConvPlan): Sizes {
-  const cig = p.Cin / p.groups;
-  const KK = p.K[0]! * p.K[1]! * p.K[2]!;
-  return { cig, cog: p.Cout / p.groups, KK, R: cig * KK, P: p.O[0]! * p.O[1]! * p.O[2]!, Lsz: p.L[0]! * p.L[1]! * p.L[2]! };
-}
 
 /** The geometry entries of the parameter block (sizes padded to 3 spatial dimensions). */
 function geometry(p: ConvPlan): number[] {
@@ -52,8 +39,8 @@ function geometry(p: ConvPlan): number[] {
 }
 
 /** Multiply-adds of the conv (the same for its two gradients). */
-function macs(p: ConvPlan, s: Sizes): number {
-  return p.N * p.Cout * s.P * s.R;
+function macs(p: ConvPlan): number {
+  return p.N * p.Cout * p.P * p.R;
 }
 
 /** Every size the module indexes with i32 arithmetic must fit (else the reference runs). */
@@ -63,26 +50,13 @@ function fitsI32(...n: number[]): boolean {
 
 /** float32 tensors whose sizes the module's i32 arithmetic can index; anything else runs the reference kernel. */
 function supports(p: ConvPlan, dtypes: readonly DType[]): boolean {
-  const s = sizes(p);
-  return dtypes.every((d) => d === 'float32') && fitsI32(p.N * p.Cin * s.Lsz, p.N * p.Cout * s.P, p.Cout * s.R);
-}
-
-/** Stride 1 on 1-d/2-d geometry: the im2col-free kernels apply. */
-function direct(p: ConvPlan): boolean {
-  return p.K[0] === 1 && p.L[0] === 1 && p.O[0] === 1 && p.stride[1] === 1 && p.stride[2] === 1 && p.padBefore.every((v) => v >= 0);
-}
-
-/** Floats of a padded-input slab (assembly/conv.ts buildSlab) for `rows` output rows, `ch` channels. */
-function slabFloats(p: ConvPlan, rows: number, ch: number): number {
-  const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
-  const SH = rows + (p.K[1]! - 1) * p.dilation[1]!;
-  return up4(ch * SH * WV + (p.K[2]! - 1) * p.dilation[2]! + 16);
+  return dtypes.every((d) => d === 'float32') && fitsI32(p.N * p.Cin * p.Lsz, p.N * p.Cout * p.P, p.Cout * p.R);
 }
 
 /** Units wanted per thread, so uneven units still balance. */
 const UNITS_PER_THREAD = 4;
 
-type Slot = (typeof P)[keyof typeof P];
+type Slot = (typeof P)['X' | 'W' | 'B' | 'Y' | 'APACK' | 'GPACK' | 'CHUNK' | 'NCHUNK' | 'FLAGS' | 'QROWS'];
 
 /** One call of the module: what goes where in the parameter block and the arena. */
 interface Launch {
@@ -113,6 +87,8 @@ function launch(p: ConvPlan, c: Launch): boolean {
   if (!fitsI32(...regions.map(([, n]) => n), c.scratch * c.slots, c.units)) return false;
   const S = new Scratch();
   const pp = S.reserve(NPARAMS);
+  const nt = 2 * (p.K[1]! + p.K[2]!);
+  const taps = S.reserve(nt);
   const rel = new Map<Slot, number>();
   for (const [slot, n] of regions) rel.set(slot, S.reserve(n));
   const scr = S.reserve(c.scratch * c.slots);
@@ -126,6 +102,9 @@ function launch(p: ConvPlan, c: Launch): boolean {
     for (const [slot, off] of rel) prm[slot] = S.at(off);
     prm[P.SCR] = S.at(scr);
     prm[P.SCRSTRIDE] = c.scratch * 4;
+    // the plan's tap ranges of the h and w axes, which the depthwise kernels read
+    S.i32(taps, nt).set([...p.taps.lo[1]!, ...p.taps.hi[1]!, ...p.taps.lo[2]!, ...p.taps.hi[2]!]);
+    prm[P.TAPS] = S.at(taps);
     for (const [slot, v] of c.fields ?? []) prm[slot] = v;
     c.run(S.w, S.at(pp));
   } finally {
@@ -138,21 +117,20 @@ const conv: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   const [x, w, b] = ins as [Block, Block, Block | undefined];
   const out = outs[0]!;
   if (out.n === 0) return;
-  const s = sizes(p);
-  const slots = slotCount(macs(p, s));
-  if (direct(p)) return directForward(p, x, w, b, out, slots, 'conv', false);
+  const slots = slotCount(macs(p));
+  if (p.direct) return directForward(p, x, w, b, out, slots, 'conv', false);
   // positions per unit: the unit's packed im2col (R × chunk floats) stays near 128 KiB
-  let chunk = Math.max(8, Math.floor(32768 / Math.max(s.R, 1)) & ~7);
+  let chunk = Math.max(8, Math.floor(32768 / Math.max(p.R, 1)) & ~7);
   const ng = p.N * p.groups;
   const perImage = Math.ceil((UNITS_PER_THREAD * slots) / ng);
-  if (perImage > 1) chunk = Math.min(chunk, Math.max(8, up8(Math.ceil(s.P / perImage))));
-  chunk = Math.min(chunk, up8(s.P));
-  const nchunk = Math.ceil(s.P / chunk);
+  if (perImage > 1) chunk = Math.min(chunk, Math.max(8, up8(Math.ceil(p.P / perImage))));
+  chunk = Math.min(chunk, up8(p.P));
+  const nchunk = Math.ceil(p.P / chunk);
   return launch(p, {
     inputs: [[P.X, x], [P.W, w], [P.B, b]],
     output: [P.Y, out],
-    regions: [[P.APACK, p.groups * up4(s.cog) * s.R]],
-    scratch: s.R * chunk + up4(s.cog) * chunk,
+    regions: [[P.APACK, p.groups * up4(p.cog) * p.R]],
+    scratch: convForwardScratch({ R: p.R, cog: p.cog, npad: chunk }),
     slots,
     fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
     units: ng * nchunk,
@@ -168,8 +146,7 @@ const conv: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
  * conv of an input gradient and w is the original kernel (packed flipped and transposed).
  */
 function directForward(p: ConvPlan, x: Block, w: Block, b: Block | undefined, out: Block, slots: number, op: string, flipped: boolean): boolean {
-  const s = sizes(p);
-  if (s.cig === 1 && s.cog === 1) return depthwise(p, x, w, b, out, slots, op, flipped ? 1 : 0);
+  if (p.cig === 1 && p.cog === 1) return depthwise(p, x, w, b, out, slots, op, flipped ? 1 : 0);
   const OH = p.O[1]!;
   const WV = p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!;
   const ng = p.N * p.groups;
@@ -181,8 +158,8 @@ function directForward(p: ConvPlan, x: Block, w: Block, b: Block | undefined, ou
   return launch(p, {
     inputs: [[P.X, x], [P.W, w], [P.B, b]],
     output: [P.Y, out],
-    regions: [[P.APACK, p.groups * up4(s.cog) * s.R]],
-    scratch: slabFloats(p, rows, s.cig) + up4(s.R) + (up4(s.cog) + s.R) * up8(rows * WV),
+    regions: [[P.APACK, p.groups * up4(p.cog) * p.R]],
+    scratch: convDirectScratch({ ch: p.cig, SH: rows + (p.K[1]! - 1) * p.dilation[1]!, WV, KW: p.K[2]!, dw: p.dilation[2]!, R: p.R, cog: p.cog, vpad: up8(rows * WV) }),
     slots,
     fields: [[P.CHUNK, rows], [P.NCHUNK, nchunk]],
     units: ng * nchunk,
@@ -219,21 +196,20 @@ const convTranspose: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   const [g, w, b] = ins as [Block, Block, Block | undefined];
   const out = outs[0]!;
   if (out.n === 0) return;
-  const s = sizes(p);
-  const slots = slotCount(macs(p, s));
-  if (direct(p)) {
+  const slots = slotCount(macs(p));
+  if (p.direct) {
     // the input gradient of a stride-1 conv is a stride-1 conv of g padded by d·(k-1) - pad
     const pad = p.padBefore.map((v, i) => p.dilation[i]! * (p.K[i]! - 1) - v);
     if (pad.every((v) => v >= 0)) {
-      const eq: ConvPlan = { ...p, Cin: p.Cout, Cout: p.Cin, L: p.O, O: p.L, padBefore: pad };
+      const eq = withGeometry({ ...p, Cin: p.Cout, Cout: p.Cin, L: p.O, O: p.L, padBefore: pad });
       return directForward(eq, g, w, b, out, slots, 'convTranspose', true);
     }
   }
   const ng = p.N * p.groups;
   // input channels per unit: all of the group's, unless that leaves threads idle
-  const split = Math.min(s.cig, Math.ceil((UNITS_PER_THREAD * slots) / ng));
-  const chunk = Math.ceil(s.cig / split);
-  const nchunk = Math.ceil(s.cig / chunk);
+  const split = Math.min(p.cig, Math.ceil((UNITS_PER_THREAD * slots) / ng));
+  const chunk = Math.ceil(p.cig / split);
+  const nchunk = Math.ceil(p.cig / chunk);
   // output rows per col2im block: about 512 positions
   const OW = p.O[2]!;
   const qrows = Math.max(1, Math.floor(512 / OW));
@@ -241,8 +217,8 @@ const convTranspose: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   return launch(p, {
     inputs: [[P.X, g], [P.W, w], [P.B, b]],
     output: [P.Y, out],
-    regions: [[P.APACK, p.groups * nchunk * up4(chunk * s.KK) * s.cog]],
-    scratch: s.cog * bmax + up4(chunk * s.KK) * bmax,
+    regions: [[P.APACK, p.groups * nchunk * up4(chunk * p.KK) * p.cog]],
+    scratch: convInputScratch({ cog: p.cog, mpad: up4(chunk * p.KK), bmax }),
     slots,
     fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk], [P.QROWS, qrows]],
     units: ng * nchunk,
@@ -261,21 +237,19 @@ const convWeightGrad: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   const [x, g] = ins as [Block, Block];
   const out = outs[0]!;
   if (out.n === 0) return;
-  const s = sizes(p);
-  const slots = slotCount(macs(p, s));
-  return direct(p) ? directWeightGrad(p, x, g, out, slots) : im2colWeightGrad(p, x, g, out, slots);
+  const slots = slotCount(macs(p));
+  return p.direct ? directWeightGrad(p, x, g, out, slots) : im2colWeightGrad(p, x, g, out, slots);
 };
 
 /** The weight gradient through im2col (assembly/conv.ts convWeightUnit); dw lives in the W slot. */
 function im2colWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots: number): boolean {
-  const s = sizes(p);
   const chunk = WG_ROWS;
-  const nchunk = Math.ceil(s.R / chunk);
+  const nchunk = Math.ceil(p.R / chunk);
   return launch(p, {
     inputs: [[P.X, x], [P.Y, g]],
     output: [P.W, out],
-    regions: [[P.GPACK, p.N * p.groups * up4(s.cog) * s.P]],
-    scratch: s.P * chunk + 2 * up4(s.cog) * chunk,
+    regions: [[P.GPACK, p.N * p.groups * up4(p.cog) * p.P]],
+    scratch: convWeightScratch({ P: p.P, npad: chunk, cog: p.cog }),
     slots,
     fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
     units: Math.max(p.N, nchunk) * p.groups,
@@ -288,20 +262,19 @@ function im2colWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots: nu
 
 /** The stride-1 weight gradient without im2col (assembly/conv.ts convWeightDirectUnit). */
 function directWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots: number): boolean {
-  const s = sizes(p);
-  if (s.cig === 1 && s.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots);
+  if (p.cig === 1 && p.cog === 1) return depthwiseWeightGrad(p, x, g, out, slots);
   const OH = p.O[1]!;
   const V = OH * (p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!);
   // rows of W_g per unit (a multiple of 4): enough units for every thread
-  const blocks = Math.min(Math.ceil(s.R / 4), Math.max(1, Math.ceil((UNITS_PER_THREAD * slots) / p.groups)));
-  const chunk = up4(Math.ceil(s.R / blocks));
-  const nchunk = Math.ceil(s.R / chunk);
-  const chMax = Math.min(s.cig, Math.ceil(chunk / s.KK) + 1);
+  const blocks = Math.min(Math.ceil(p.R / 4), Math.max(1, Math.ceil((UNITS_PER_THREAD * slots) / p.groups)));
+  const chunk = up4(Math.ceil(p.R / blocks));
+  const nchunk = Math.ceil(p.R / chunk);
+  const chMax = Math.min(p.cig, Math.ceil(chunk / p.KK) + 1);
   return launch(p, {
     inputs: [[P.X, x], [P.Y, g]],
     output: [P.W, out],
-    regions: [[P.GPACK, p.N * p.groups * up8(s.cog) * V]],
-    scratch: slabFloats(p, OH, chMax) + up4(chunk) + 2 * up4(chunk) * up8(s.cog) + up4(chunk) * V,
+    regions: [[P.GPACK, p.N * p.groups * up8(p.cog) * V]],
+    scratch: convWeightDirectScratch({ ch: chMax, SH: OH + (p.K[1]! - 1) * p.dilation[1]!, WV: p.O[2]! + (p.K[2]! - 1) * p.dilation[2]!, KW: p.K[2]!, dw: p.dilation[2]!, nr: chunk, cog: p.cog, V }),
     slots,
     fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
     units: Math.max(p.N, nchunk) * p.groups,
@@ -317,7 +290,7 @@ function depthwiseWeightGrad(p: ConvPlan, x: Block, g: Block, out: Block, slots:
   return launch(p, {
     inputs: [[P.X, x], [P.Y, g]],
     output: [P.W, out],
-    scratch: up4(sizes(p).KK), // the per-tap sums
+    scratch: dwWeightScratch({ KK: p.KK }),
     slots,
     units: p.groups,
     run: (_m, pp) => parallel(JOB.dwWeight, pp, p.groups, 'convWeightGrad', slots),

@@ -19,6 +19,8 @@ import { alloc } from '../../dtype.js';
 import { runtime } from './runtime.js';
 
 export interface Block {
+  /** Unique number (what a storage's finalizer holds, so it keeps no memory alive). */
+  readonly id: number;
   /** Byte address in the module's memory (valid while the block is live). */
   ptr: number;
   /** Bytes reserved (the size class). */
@@ -69,8 +71,9 @@ class Heap {
   private base = -1;
   private top = 0;
   private readonly freeLists = new Map<number, number[]>();
-  /** Live blocks, least recently used first (Map keeps insertion order; a use re-inserts). */
-  private readonly live = new Set<Block>();
+  /** Live blocks by id, least recently used first (a Map keeps insertion order; a use re-inserts). */
+  private readonly live = new Map<number, Block>();
+  private nextId = 1;
   private tick = 1;
   private liveBytes = 0;
   private freeBytes = 0;
@@ -94,8 +97,8 @@ class Heap {
   touch(b: Block): void {
     if (b.lastUse === this.tick || b.dead) return;
     b.lastUse = this.tick;
-    this.live.delete(b);
-    this.live.add(b);
+    this.live.delete(b.id);
+    this.live.set(b.id, b);
   }
 
   /** A block of `n` elements of `dtype`, or null when memory cannot grow that far. */
@@ -110,8 +113,8 @@ class Heap {
       ptr = this.reuse(need) ?? this.carve(need);
       if (ptr === null) return null;
     }
-    const b: Block = { ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned };
-    this.live.add(b);
+    const b: Block = { id: this.nextId++, ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned };
+    this.live.set(b.id, b);
     this.liveBytes += need;
     if (this.liveBytes > this.peak) this.peak = this.liveBytes;
     return b;
@@ -145,7 +148,7 @@ class Heap {
   free(b: Block): void {
     if (b.dead) return;
     b.dead = true;
-    this.live.delete(b);
+    this.live.delete(b.id);
     this.liveBytes -= b.bytes;
     this.release(b.ptr, b.bytes);
   }
@@ -157,9 +160,15 @@ class Heap {
     this.freeBytes += bytes;
   }
 
+  /** Frees a block by id if it is still live (a collected storage's finalizer). */
+  freeId(id: number): void {
+    const b = this.live.get(id);
+    if (b) this.free(b);
+  }
+
   /** Spills least-recently-used blocks not used by the current op until live bytes ≤ target. */
   private spillDown(target: number): void {
-    for (const b of this.live) {
+    for (const b of this.live.values()) {
       if (this.liveBytes <= target) break;
       if (b.lastUse === this.tick || b.pinned) continue;
       this.spillBlock(b);

@@ -12,6 +12,7 @@ import type { Block } from './heap.js';
 import { heapF32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
+import { GEMM, LINEAR_SMALL, PACK_A, PACK_B } from './abi.js';
 import { Scratch } from './scratch.js';
 
 /** float32 only, with sizes the module's i32 arithmetic can index. */
@@ -36,7 +37,7 @@ class Product {
     readonly N: number,
   ) {
     this.ldc = up8(N);
-    this.args = L.reserve(3 * 12);
+    this.args = L.reserve(PACK_A.SIZE + PACK_B.SIZE + GEMM.SIZE);
     this.apack = L.reserve(up4(M) * K);
     this.bpack = L.reserve(up8(N) * K);
     this.c = L.reserve(up4(M) * this.ldc);
@@ -58,15 +59,19 @@ class Product {
     const unitsN = Math.ceil(nPanels / bandN);
     const bandM = unitsN >= want ? mBlocks : Math.ceil(mBlocks / Math.min(mBlocks, Math.ceil(want / unitsN)));
     const unitsM = Math.ceil(mBlocks / bandM);
-    const v = L.i32(this.args, 36);
     const [ap, bp, cp] = [L.at(this.apack), L.at(this.bpack), L.at(this.c)];
-    v.set([a, ars, acs, M, K, ap, perA, mBlocks], 0);
-    v.set([b, brs, bcs, K, N, bp, perB, nPanels], 12);
-    v.set([ap, bp, cp, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN], 24);
-    const args = L.at(this.args);
-    parallel(JOB.packA, args, Math.ceil(mBlocks / perA), op, threads);
-    parallel(JOB.packB, args + 48, Math.ceil(nPanels / perB), op, threads);
-    parallel(JOB.gemm, args + 96, unitsM * unitsN, op, threads);
+    const pa = this.args;
+    const pb = pa + 4 * PACK_A.SIZE;
+    const pg = pb + 4 * PACK_B.SIZE;
+    const A = L.i32(pa, PACK_A.SIZE);
+    [A[PACK_A.SRC], A[PACK_A.RS], A[PACK_A.CS], A[PACK_A.M], A[PACK_A.K], A[PACK_A.DST], A[PACK_A.PER], A[PACK_A.BLOCKS]] = [a, ars, acs, M, K, ap, perA, mBlocks];
+    const B = L.i32(pb, PACK_B.SIZE);
+    [B[PACK_B.SRC], B[PACK_B.RS], B[PACK_B.CS], B[PACK_B.K], B[PACK_B.N], B[PACK_B.DST], B[PACK_B.PER], B[PACK_B.PANELS]] = [b, brs, bcs, K, N, bp, perB, nPanels];
+    const G = L.i32(pg, GEMM.SIZE);
+    [G[GEMM.A], G[GEMM.B], G[GEMM.C], G[GEMM.LDC], G[GEMM.MBLOCKS], G[GEMM.NPANELS], G[GEMM.K], G[GEMM.ACC], G[GEMM.BANDM], G[GEMM.BANDN], G[GEMM.UNITSN]] = [ap, bp, cp, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN];
+    parallel(JOB.packA, L.at(pa), Math.ceil(mBlocks / perA), op, threads);
+    parallel(JOB.packB, L.at(pb), Math.ceil(nPanels / perB), op, threads);
+    parallel(JOB.gemm, L.at(pg), unitsM * unitsN, op, threads);
   }
 
   /** The M×N result, copied out of the padded C into `out` from element `offset`. */
@@ -137,10 +142,11 @@ function linearSmall(info: LinearInfo, x: Block, w: Block, b: Block | undefined,
   const threads = slotCount(M * K * N);
   const per = Math.ceil(N / Math.min(N, 4 * threads));
   const L = new Scratch();
-  const pa = L.reserve(8);
+  const pa = L.reserve(LINEAR_SMALL.SIZE);
   if (!L.commit()) return false;
   try {
-    L.i32(pa, 8).set([x.ptr, w.ptr, b ? b.ptr : 0, out.ptr, M, K, N, per]);
+    const v = L.i32(pa, LINEAR_SMALL.SIZE);
+    [v[LINEAR_SMALL.X], v[LINEAR_SMALL.W], v[LINEAR_SMALL.B], v[LINEAR_SMALL.Y], v[LINEAR_SMALL.M], v[LINEAR_SMALL.K], v[LINEAR_SMALL.N], v[LINEAR_SMALL.PER]] = [x.ptr, w.ptr, b ? b.ptr : 0, out.ptr, M, K, N, per];
     parallel(JOB.linearSmall, L.at(pa), Math.ceil(N / per), 'linear', threads);
   } finally {
     L.release();

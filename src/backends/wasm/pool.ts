@@ -19,7 +19,7 @@ import { BackendError, fmtValue } from '../../errors.js';
 import { runtime } from './runtime.js';
 
 /** Layout of the control block (Int32Array). */
-export const CTL = { CLAIM: 0, FN: 1, ARGS: 2, NUNITS: 3, OFFSET: 4, DONE: 5, ERR: 6, STOP: 7, SIZE: 16 } as const;
+export const CTL = { CLAIM: 0, FN: 1, ARGS: 2, NUNITS: 3, OFFSET: 4, DONE: 5, ERR: 6, STOP: 7, WORKER_UNITS: 8, READY: 9, SIZE: 16 } as const;
 /** Units per published job (the claim word holds 16 bits of unit index). */
 const MAX_UNITS = 0xfffe;
 
@@ -148,7 +148,33 @@ function resize(): void {
   for (let i = 0; i < want; i++) workers.push(p.spawn({ module: r.module, memory: r.memory, ctl: sab, slot: i + 1 }));
 }
 
+/** Units run so far by the calling thread and by workers (ctl's count is added when workers stop). */
+let callerUnits = 0;
+let retiredWorkerUnits = 0;
+
+export interface PoolStats {
+  /** Job units the calling thread ran. */
+  readonly callerUnits: number;
+  /** Job units pool workers claimed and ran: 0 means the threads did nothing. */
+  readonly workerUnits: number;
+}
+
+/**
+ * Resolves once every worker thread has started and can take units (workers start in the
+ * background; until then the calling thread runs every unit itself, so results are the same).
+ */
+export async function threadsReady(): Promise<void> {
+  resize();
+  while (ctl && Atomics.load(ctl, CTL.READY) < workers.length) await new Promise((r) => setTimeout(r, 1));
+}
+
+/** How the work of jobs was shared so far (tests check that workers really ran units). */
+export function poolStats(): PoolStats {
+  return { callerUnits, workerUnits: retiredWorkerUnits + (ctl ? Atomics.load(ctl, CTL.WORKER_UNITS) : 0) };
+}
+
 function stopWorkers(): void {
+  if (ctl) retiredWorkerUnits += Atomics.load(ctl, CTL.WORKER_UNITS);
   if (ctl) {
     Atomics.store(ctl, CTL.STOP, 1);
     Atomics.notify(ctl, CTL.CLAIM);
@@ -156,15 +182,6 @@ function stopWorkers(): void {
   for (const w of workers) w.terminate();
   workers = [];
   ctl = null;
-}
-
-/**
- * Writes a zero into every 4 KiB page of a freshly allocated (zero-filled) output: the pages' first
- * touch costs a page fault each (about 1.5 µs here), 3-5 ms for a 10 MB output, which this does
- * while the workers already compute instead of during the copy-out that follows the job.
- */
-function prefault(a: Float32Array | Int32Array): void {
-  for (let i = 0; i < a.length; i += 1024) a[i] = 0;
 }
 
 /** Multiply-adds below which a kernel runs on the calling thread alone. */
@@ -179,18 +196,17 @@ export function slotCount(work = Infinity): number {
 /**
  * Runs units 0..n-1 of job `fn` (args: an i32 block in wasm memory) on every thread and returns
  * when all are done; `slots` is how many scratch slots the caller laid out (1: run every unit on
- * the calling thread, for work too small to be worth waking workers). `touch`: the fresh output
- * arrays the caller will copy the result into (see prefault). Errors in a unit (a trap) surface
+ * the calling thread, for work too small to be worth waking workers). Errors in a unit (a trap) surface
  * here as a BackendError.
  */
-export function parallel(fn: number, args: number, n: number, op: string, slots: number, touch: readonly (Float32Array | Int32Array)[] = []): void {
+export function parallel(fn: number, args: number, n: number, op: string, slots: number): void {
   const w = runtime().exports;
   resize();
   if (!ctl || n <= 1 || slots <= 1) {
     for (let u = 0; u < n; u++) w.run(fn, args, u, 0);
+    callerUnits += n;
     return;
   }
-  let first = true;
   const c = ctl;
   for (let off = 0; off < n; off += MAX_UNITS) {
     const m = Math.min(MAX_UNITS, n - off);
@@ -207,8 +223,6 @@ export function parallel(fn: number, args: number, n: number, op: string, slots:
     Atomics.store(c, CTL.CLAIM, gen << 16);
     Atomics.notify(c, CTL.CLAIM);
     let err: unknown = null;
-    if (first) for (const a of touch) prefault(a);
-    first = false;
     for (;;) {
       const word = Atomics.load(c, CTL.CLAIM);
       const next = word & 0xffff;
@@ -219,6 +233,7 @@ export function parallel(fn: number, args: number, n: number, op: string, slots:
       } catch (e) {
         err ??= e;
       }
+      callerUnits++;
       Atomics.add(c, CTL.DONE, 1);
     }
     // only units already claimed by workers remain: spin briefly, then sleep until a worker

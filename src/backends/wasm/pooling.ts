@@ -11,6 +11,7 @@ import type { Block } from './heap.js';
 import { heapF32, heapI32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
+import { MAX_POOL2 } from './abi.js';
 import { Scratch } from './scratch.js';
 
 /** Whether every window is exactly input rows 2i, 2i+1 × columns 2j, 2j+1 of a 2-d plane. */
@@ -33,10 +34,11 @@ const maxPool: DeviceKernel<PoolPlan, Block> = (p, outs, ins) => {
   const slots = slotCount(x.n);
   const per = Math.max(1, Math.ceil(p.planes / (4 * slots)));
   const L = new Scratch();
-  const pa = L.reserve(9);
+  const pa = L.reserve(MAX_POOL2.SIZE);
   if (!L.commit()) return false;
   try {
-    L.i32(pa, 9).set([x.ptr, y.ptr, idx.ptr, H, W, OH, OW, per, p.planes]);
+    const v = L.i32(pa, MAX_POOL2.SIZE);
+    [v[MAX_POOL2.X], v[MAX_POOL2.Y], v[MAX_POOL2.IDX], v[MAX_POOL2.H], v[MAX_POOL2.W], v[MAX_POOL2.OH], v[MAX_POOL2.OW], v[MAX_POOL2.PER], v[MAX_POOL2.PLANES]] = [x.ptr, y.ptr, idx.ptr, H, W, OH, OW, per, p.planes];
     parallel(JOB.maxPool2, L.at(pa), Math.ceil(p.planes / per), 'maxPool', slots);
   } finally {
     L.release();

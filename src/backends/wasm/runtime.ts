@@ -22,8 +22,8 @@ export interface WasmExports {
   convPackFlipped(params: number): void;
 }
 
-/** Job ids of assembly/index.ts `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14 } as const;
+/** Job ids of the module's `run` (declared in scripts/wasm_abi.mjs). */
+export { JOB } from './abi.js';
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);

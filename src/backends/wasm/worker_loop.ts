@@ -12,6 +12,7 @@ export function workerLoop(data: ThreadData): void {
   const inst = new WebAssembly.Instance(data.module, { env: { memory: data.memory } });
   const run = (inst.exports as unknown as { run(fn: number, args: number, unit: number, slot: number): void }).run;
   const c = new Int32Array(data.ctl);
+  Atomics.add(c, CTL.READY, 1);
   for (;;) {
     if (Atomics.load(c, CTL.STOP)) return;
     const word = Atomics.load(c, CTL.CLAIM);
@@ -31,6 +32,7 @@ export function workerLoop(data: ThreadData): void {
     } catch {
       Atomics.store(c, CTL.ERR, 1);
     }
+    Atomics.add(c, CTL.WORKER_UNITS, 1);
     // wake the caller (sleeping on DONE) only for the job's last unit: a notify per unit costs a
     // lock and a cache-line round trip, which adds up over thousands of small units
     if (Atomics.add(c, CTL.DONE, 1) + 1 >= n) Atomics.notify(c, CTL.DONE);
