@@ -30,6 +30,9 @@ const device: Device<GpuBuf> = {
   read: (b: GpuBuf, _dtype: DType, n: number) => b.owner.read(b, n),
   // finalizers may run after the device was lost or destroyed: the runtime then ignores the buffer
   free: (b: GpuBuf) => b.owner.free(b),
+  // the handle holds the GPUBuffer object only, not its memory (which lives on the GPU)
+  finalizerToken: (b: GpuBuf) => b,
+  finalize: (b: unknown) => (b as GpuBuf).owner.free(b as GpuBuf),
   touch: () => undefined,
   // GPU buffers are never spilled: spilling would need a synchronous read
   spilled: () => null,

@@ -25,6 +25,8 @@ export interface GpuBuf {
   readonly n: number;
   /** The runtime that allocated it (after a device loss, buffers of the old device are only dropped). */
   readonly owner: GpuRuntime;
+  /** Set by `free`: a second free (a finalizer after an explicit free) is ignored. */
+  freed: boolean;
 }
 
 export interface AdapterSummary {
@@ -115,7 +117,7 @@ export class GpuRuntime {
     if (dtype === 'float64') {
       throw new BackendError({ op: 'webgpu', arg: 'dtype', expected: 'float32 or int32 (WebGPU has no float64)', got: 'float64' });
     }
-    return { buffer: this.pool.acquire(n * 4), dtype, n, owner: this };
+    return { buffer: this.pool.acquire(n * 4), dtype, n, owner: this, freed: false };
   }
 
   /** A buffer holding `src`. Safe to write at once: see pool.ts on when freed buffers are reused. */
@@ -126,7 +128,8 @@ export class GpuRuntime {
   }
 
   free(b: GpuBuf): void {
-    if (this.lostReason !== null || b.owner !== this) return;
+    if (b.freed || this.lostReason !== null || b.owner !== this) return;
+    b.freed = true;
     this.pool.release(b.buffer);
     // with no commands recorded, nothing can still read it before a later write
     if (this.encoder === null) this.pool.commit();
