@@ -40,6 +40,8 @@ if (registerWasm()) setBackend('wasm');
 // selectable with `await setBackend('webgpu')`; registering does not touch the GPU
 registerWebGpu();
 export { registerWasm } from './backends/wasm/index.js';
+export { webgpuAdapter } from './backends/webgpu/index.js';
+export type { AdapterSummary } from './backends/webgpu/runtime.js';
 export { setNumThreads, getNumThreads, threadingStatus, threadsReady, poolStats } from './backends/wasm/pool.js';
 export type { ThreadingStatus, PoolStats } from './backends/wasm/pool.js';
 export * as data from './data/index.js';

@@ -80,7 +80,8 @@ function showEnv(env: EnvInfo | null): void {
   const e = $('env');
   e.textContent = '';
   const b = env?.backend ?? getBackend();
-  e.append(`backend: ${b}${b === 'wasm' ? ' (WebAssembly SIMD)' : ' (pure TypeScript)'} · training threads: ${env ? env.threads : '…'} · crossOriginIsolated: ${iso}`);
+  const what = b === 'webgpu' ? ` (GPU: ${env?.gpu ?? 'unknown adapter'})` : b === 'wasm' ? ' (WebAssembly SIMD)' : ' (pure TypeScript)';
+  e.append(`backend: ${b}${what} · training threads: ${env ? env.threads : '…'} · crossOriginIsolated: ${iso}`);
   if (!iso || typeof SharedArrayBuffer !== 'function') e.append(' · ', el('span', { class: 'warn', text: 'SharedArrayBuffer unavailable: single-thread fallback' }));
   else if (env?.limitedBy) e.append(' · ', el('span', { class: 'warn', text: `single thread: ${env.limitedBy}` }));
   else if (env && env.threads <= 1) e.append(' · single-threaded wasm');
@@ -229,7 +230,17 @@ function showSummary(): void {
   }
 }
 $('t-model').addEventListener('change', showSummary);
-for (const k of ['model', 'seed', 'epochs', 'threads'] as const) {
+// WebGPU is offered where the browser has an adapter for it (the worker asks again when training starts)
+void (async () => {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  if (adapter) return;
+  const opt = document.querySelector<HTMLOptionElement>('#t-backend option[value="webgpu"]')!;
+  opt.disabled = true;
+  opt.textContent = gpu ? 'webgpu (no GPU adapter in this browser)' : 'webgpu (not available in this browser)';
+  if (($('t-backend') as HTMLSelectElement).value === 'webgpu') ($('t-backend') as HTMLSelectElement).value = 'wasm';
+})();
+for (const k of ['model', 'seed', 'epochs', 'threads', 'backend'] as const) {
   const v = params.get(k);
   if (v !== null) ($(`t-${k}`) as HTMLInputElement | HTMLSelectElement).value = v;
 }
@@ -249,6 +260,7 @@ function readConfig(): TrainConfig | string {
   if (!Number.isSafeInteger(seed)) return 'The seed must be a whole number.';
   const config: TrainConfig = {
     model: ($('t-model') as HTMLSelectElement).value as ModelName,
+    backend: ($('t-backend') as HTMLSelectElement).value === 'webgpu' ? 'webgpu' : 'wasm',
     optimizer: ($('t-opt') as HTMLSelectElement).value as OptimizerName,
     lr, batchSize, epochs, augment, seed,
     threads: Number(($('t-threads') as HTMLSelectElement).value),

@@ -15,7 +15,7 @@ import type { DType, Data } from '../../dtype.js';
 import { BackendError } from '../../errors.js';
 import type { Device, DeviceStats } from '../../storage.js';
 import { currentRuntime, startWebGpu } from './device.js';
-import type { GpuBuf } from './runtime.js';
+import type { AdapterSummary, GpuBuf } from './runtime.js';
 import { webgpuKernels } from './kernels.js';
 
 const device: Device<GpuBuf> = {
@@ -73,6 +73,12 @@ export const webgpuBackend: Backend<GpuBuf> = {
     return rt && !rt.lost ? undefined : () => startWebGpu().then(() => undefined);
   },
 };
+
+/** The adapter of the running WebGPU device (vendor, architecture, whether it is a software one), or null. */
+export function webgpuAdapter(): AdapterSummary | null {
+  const rt = currentRuntime();
+  return rt && !rt.lost ? rt.adapter : null;
+}
 
 /** Registers the 'webgpu' backend (without selecting it or touching the GPU). */
 export function registerWebGpu(): void {
