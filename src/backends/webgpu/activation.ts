@@ -18,7 +18,7 @@ import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';
 import { runMap } from './map.js';
 import type { Program } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 import { WGSL_MATH } from './wgsl_math.js';
 
 const GELU_K = '0.7978845608028654';
@@ -132,8 +132,6 @@ fn at(k: u32) -> u32 { return fibreBase + k * P.inner; }`,
   });
 }
 
-const softCache = new Map<string, Program>();
-
 function soft(kind: SoftKind): GpuKernel<SoftmaxInfo> {
   return {
     supports: float32Only,
@@ -141,12 +139,7 @@ function soft(kind: SoftKind): GpuKernel<SoftmaxInfo> {
       const fibres = info.outer * info.inner;
       if (fibres === 0 || info.size === 0) return;
       const wide = info.size > 64;
-      const key = `${kind} ${wide}`;
-      let p = softCache.get(key);
-      if (!p) {
-        p = softProgram(kind, wide);
-        softCache.set(key, p);
-      }
+      const p = cachedProgram(`activation ${kind} ${wide}`, () => softProgram(kind, wide));
       // backward ops take (g, y): bind g then y (named x in the program)
       gpu().dispatch(p, [y!.buffer, ...ins.map((b) => b.buffer)], [fibres, info.size, info.inner], wide ? fibres : groupsFor(fibres));
     },

@@ -20,6 +20,7 @@ import { gemmParams, gemmProgram, planGemm, splitSum } from './gemm.js';
 import type { GemmPlan } from './gemm.js';
 import { gpu } from './device.js';
 import type { Program, Scalar } from './program.js';
+import { cachedProgram } from './program.js';
 import type { GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';
 
@@ -81,12 +82,11 @@ fn gAt(n: u32, c: u32, l: u32, t: u32) -> f32 {
 }`;
 
 type Kind = 'conv' | 'convT' | 'convW';
-const cache = new Map<string, Program>();
-
 function convProgram(kind: Kind, g: GemmPlan, bias: boolean): Program {
-  const key = `${kind} ${g.tile.tx}x${g.tile.ty} ${bias}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
+  return cachedProgram(`conv ${kind} ${g.tile.tx}x${g.tile.ty} ${bias}`, () => makeConvProgram(kind, g, bias));
+}
+
+function makeConvProgram(kind: Kind, g: GemmPlan, bias: boolean): Program {
   let p: Program;
   if (kind === 'conv') {
     p = gemmProgram(
@@ -134,7 +134,6 @@ fn store(g: u32, split: u32, co: u32, r: u32, v: f32) { dw[((split * P.G + g) * 
       g.tile,
     );
   }
-  cache.set(key, p);
   return p;
 }
 

@@ -14,17 +14,9 @@ import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry, groupsFor } from './kernel.js';
 import { elemOf } from './map.js';
 import type { Elem, Program, Scalar } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 
-const cache = new Map<string, Program>();
-function cached(key: string, make: () => Program): Program {
-  let p = cache.get(key);
-  if (!p) {
-    p = make();
-    cache.set(key, p);
-  }
-  return p;
-}
+const cached = (key: string, make: () => Program): Program => cachedProgram(`indexing ${key}`, make);
 
 const onGpu = (_i: unknown, dtypes: readonly DType[]): boolean => dtypes.every((d) => d !== 'float64');
 const SELECT_PARAMS: (readonly [string, Scalar])[] = [['n', 'u32'], ['D', 'u32'], ['J', 'u32'], ['inner', 'u32']];

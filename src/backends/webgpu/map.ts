@@ -9,7 +9,7 @@ import { coalesce } from '../reference/elementwise_walk.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
 import type { Elem, Program, Scalar } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 import { groupsFor } from './kernel.js';
 
 /** WGSL element type of a dtype the GPU holds. */
@@ -31,17 +31,17 @@ export interface MapSpec {
   readonly helpers?: string;
 }
 
-const cache = new Map<string, Program>();
-
 /**
  * `alias`: the input that is the output buffer itself (in-place ops such as add_), or -1. It is
  * read through the output's read_write binding: one buffer cannot be bound twice with a writable
  * usage. Each thread reads its own element before writing it, so this is safe.
  */
 function mapProgram(s: MapSpec, rank: number, alias: number): Program {
-  const key = `${s.name}|${s.ins.join(',')}|${s.out}|${rank}|${alias}|${s.expr}`;
-  let p = cache.get(key);
-  if (p) return p;
+  const key = `map ${s.name}|${s.ins.join(',')}|${s.out}|${rank}|${alias}|${s.expr}`;
+  return cachedProgram(key, () => makeMapProgram(s, rank, alias));
+}
+
+function makeMapProgram(s: MapSpec, rank: number, alias: number): Program {
   const k = s.ins.length;
   const params: (readonly [string, Scalar])[] = [['n', 'u32']];
   for (let d = 0; d < rank; d++) {
@@ -56,7 +56,7 @@ function mapProgram(s: MapSpec, rank: number, alias: number): Program {
   for (let d = rank - 1; d >= 0; d--) {
     walk.push(`  { let q = rem % P.s${d}; rem = rem / P.s${d};${NAMES.slice(0, k).map((n) => ` i${n} = i${n} + q * P.${n}${d};`).join('')} }`);
   }
-  p = program({
+  return program({
     name: s.name,
     buffers: [{ name: 'out', type: s.out, write: true }, ...s.ins.flatMap((t, j) => (j === alias ? [] : [{ name: `in_${NAMES[j]}`, type: t }]))],
     params,
@@ -69,8 +69,6 @@ ${walk.join('\n')}
 ${NAMES.slice(0, k).map((n, j) => `  let ${n} = ${j === alias ? 'out' : `in_${n}`}[i${n}];`).join('\n')}
   out[i] = ${s.expr};`,
   });
-  cache.set(key, p);
-  return p;
 }
 
 /**
@@ -98,15 +96,4 @@ export function runMap(s: MapSpec, outShape: readonly number[], strides: readonl
   const alias = ins.findIndex((b) => b.buffer === out.buffer);
   const bound = ins.filter((_, j) => j !== alias).map((b) => b.buffer);
   gpu().dispatch(mapProgram(s, rank, alias), [out.buffer, ...bound], values, groupsFor(n));
-}
-
-/** Contiguous strides of a shape. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    st[d] = acc;
-    acc *= shape[d]!;
-  }
-  return st;
 }

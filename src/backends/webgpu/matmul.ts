@@ -13,15 +13,12 @@ import { gemmParams, gemmProgram, planGemm } from './gemm.js';
 import type { GemmPlan } from './gemm.js';
 import { gpu } from './device.js';
 import type { Program } from './program.js';
+import { cachedProgram } from './program.js';
 import { entry, float32Only } from './kernel.js';
 
-const cache = new Map<string, Program>();
-
 function matmulProgram(g: GemmPlan): Program {
-  const key = `mm ${g.tile.tx}x${g.tile.ty}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = gemmProgram(
+  return cachedProgram(`matmul ${g.tile.tx}x${g.tile.ty}`, () =>
+    gemmProgram(
       {
         name: 'matmul',
         buffers: [
@@ -37,17 +34,13 @@ fn loadB(bt: u32, k: u32, n: u32) -> f32 { return b[offs[2u * bt + 1u] + k * P.g
 fn store(bt: u32, split: u32, m: u32, n: u32, v: f32) { y[(bt * P.gM + m) * P.gN + n] = v; }`,
       },
       g.tile,
-    );
-    cache.set(key, p);
-  }
-  return p;
+    ),
+  );
 }
 
 function linearProgram(g: GemmPlan, bias: boolean): Program {
-  const key = `linear ${g.tile.tx}x${g.tile.ty} ${bias}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = gemmProgram(
+  return cachedProgram(`linear ${g.tile.tx}x${g.tile.ty} ${bias}`, () =>
+    gemmProgram(
       {
         name: 'linear',
         buffers: [
@@ -63,10 +56,8 @@ fn loadB(bt: u32, k: u32, n: u32) -> f32 { return w[n * P.gK + k]; }
 fn store(bt: u32, split: u32, m: u32, n: u32, v: f32) { y[m * P.gN + n] = v${bias ? ' + bias[n]' : ''}; }`,
       },
       g.tile,
-    );
-    cache.set(key, p);
-  }
-  return p;
+    ),
+  );
 }
 
 export const webgpuMatmulKernels = [

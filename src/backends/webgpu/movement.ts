@@ -25,13 +25,14 @@ import { padBackwardOp, padOp } from '../../ops/movement_pad.js';
 import type { PadInfo } from '../../ops/movement_pad.js';
 import { identityMap, stridesFor } from '../reference/movement_engine.js';
 import { padMaps } from '../reference/movement_pad.js';
+import { sliceMaps } from '../reference/movement_join.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
 import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry, groupsFor } from './kernel.js';
 import { elemOf, runMap } from './map.js';
 import type { Elem, Program, Scalar } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 import { WGSL_MATH } from './wgsl_math.js';
 
 const onGpu = (_i: unknown, dtypes: readonly DType[]): boolean => dtypes.every((d) => d !== 'float64');
@@ -159,16 +160,6 @@ const padBackward: GpuKernel<PadInfo> = {
     rt.free(tb);
   },
 };
-
-function sliceMaps(info: SliceInfo): Int32Array[] {
-  const st = stridesFor(info.inShape);
-  return info.outShape.map((n, d) => {
-    if (d !== info.dim) return identityMap(n, st[d]!);
-    const m = new Int32Array(n);
-    for (let j = 0; j < n; j++) m[j] = (info.start + j * info.step) * st[d]!;
-    return m;
-  });
-}
 
 /** The slice's adjoint as a gather from g: selected positions read their g element, the rest 0. */
 function sliceBackwardMaps(info: SliceInfo): Int32Array[] {

@@ -10,7 +10,7 @@ import { gpu } from './device.js';
 import type { GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';
 import type { BufferDecl, Program } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 
 type Kind = 'standardize' | 'standardizeBackward' | 'affineGrad';
 
@@ -78,20 +78,13 @@ ${body}`,
   });
 }
 
-const cache = new Map<string, Program>();
-
 function groupKernel(kind: Kind): GpuKernel<NormInfo> {
   return {
     supports: float32Only,
     run: (info, outs, ins) => {
       if (info.G === 0) return;
       const wide = info.A * info.B > 64;
-      const key = `${kind} ${wide}`;
-      let p = cache.get(key);
-      if (!p) {
-        p = normProgram(kind, wide);
-        cache.set(key, p);
-      }
+      const p = cachedProgram(`norm ${kind} ${wide}`, () => normProgram(kind, wide));
       const bufs = [...outs, ...ins].map((b) => b.buffer);
       gpu().dispatch(p, bufs, [info.A, info.G, info.B, info.eps ?? 0], wide ? info.G : groupsFor(info.G));
     },

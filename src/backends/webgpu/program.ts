@@ -75,6 +75,21 @@ ${spec.body}
   };
 }
 
+const programs = new Map<string, Program>();
+
+/**
+ * The program cached under `key` (unique across files: prefix it with the family), made once.
+ * Pipelines are cached by code in the runtime; this saves regenerating the code on every call.
+ */
+export function cachedProgram(key: string, make: () => Program): Program {
+  let p = programs.get(key);
+  if (!p) {
+    p = make();
+    programs.set(key, p);
+  }
+  return p;
+}
+
 /** Writes a program's parameter values (in field order) into `view` at `offset`. */
 export function packParams(p: Program, values: readonly number[], view: DataView, offset: number): void {
   if (values.length !== p.fields.length && !(p.fieldNames[0] === 'unused_' && values.length === 0)) {

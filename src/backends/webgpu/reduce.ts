@@ -22,10 +22,10 @@ import type { VarInfo } from '../../ops/reduce_stats.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
 import type { Program, Scalar } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 import type { GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';
-import { contiguousStrides } from './map.js';
+import { stridesFor } from '../reference/movement_engine.js';
 import { WGSL_MATH } from './wgsl_math.js';
 
 /** (size, stride) runs of the kept and of the reduced dimensions, coalesced. */
@@ -48,7 +48,7 @@ function merge(dims: [number, number][]): [number, number][] {
 }
 
 function split(info: ReduceInfo): Split {
-  const st = contiguousStrides(info.inShape);
+  const st = stridesFor(info.inShape);
   const kept: [number, number][] = [];
   const red: [number, number][] = [];
   info.inShape.forEach((n, d) => (info.dims.includes(d) ? red : kept).push([n, st[d]!]));
@@ -157,12 +157,12 @@ ${store}`);
   return `@@${lines.join('\n')}`;
 }
 
-const cache = new Map<string, Program>();
-
 function reduceProgram(kind: Kind, keptRank: number, redRank: number, wide: boolean, outputs: { vals: boolean; idx: boolean }): Program {
-  const key = `${kind} ${keptRank} ${redRank} ${wide} ${outputs.vals} ${outputs.idx}`;
-  let p = cache.get(key);
-  if (p) return p;
+  const key = `reduce ${kind} ${keptRank} ${redRank} ${wide} ${outputs.vals} ${outputs.idx}`;
+  return cachedProgram(key, () => makeReduceProgram(kind, keptRank, redRank, wide, outputs));
+}
+
+function makeReduceProgram(kind: Kind, keptRank: number, redRank: number, wide: boolean, outputs: { vals: boolean; idx: boolean }): Program {
   const params: (readonly [string, Scalar])[] = [['nOut', 'u32'], ['G', 'u32'], ['dof', 'f32']];
   for (let d = 0; d < keptRank; d++) params.push([`Kn${d}`, 'u32'], [`Ks${d}`, 'u32']);
   for (let d = 0; d < redRank; d++) params.push([`Rn${d}`, 'u32'], [`Rs${d}`, 'u32']);
@@ -172,7 +172,7 @@ function reduceProgram(kind: Kind, keptRank: number, redRank: number, wide: bool
     ...(outputs.idx ? [{ name: 'idx', type: 'i32' as const, write: true }] : []),
     { name: 'x', type: 'f32' as const },
   ];
-  p = program({
+  return program({
     name: kind,
     buffers,
     params,
@@ -184,8 +184,6 @@ ${offsetFn('offsetOfR', 'R', redRank)}
 ${fns}`,
     body,
   });
-  cache.set(key, p);
-  return p;
 }
 
 function runReduce(kind: Kind, info: ReduceInfo, outs: { vals?: GpuBuf; idx?: GpuBuf }, x: GpuBuf, dof = 0): void {

@@ -20,17 +20,9 @@ import { gpu } from './device.js';
 import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';
 import type { Program, Scalar } from './program.js';
-import { program } from './program.js';
+import { cachedProgram, program } from './program.js';
 
-const cache = new Map<string, Program>();
-function cached(key: string, make: () => Program): Program {
-  let p = cache.get(key);
-  if (!p) {
-    p = make();
-    cache.set(key, p);
-  }
-  return p;
-}
+const cached = (key: string, make: () => Program): Program => cachedProgram(`signal ${key}`, make);
 
 const dimParams = (r: number, names: readonly string[]): (readonly [string, Scalar])[] =>
   Array.from({ length: r }, (_, d) => names.map((n) => [`${n}${d}`, n === 's' ? 'i32' : 'u32'] as const)).flat();
