@@ -177,3 +177,26 @@ for norm_type in [2.0, 1.0, float("inf"), 3.0]:
 
 json.dump({"torch": torch.__version__, "cases": cases, "clip": clip}, open(OUT, "w"))
 print("wrote", OUT, len(cases), "cases")
+
+# bidirectional recurrent layers (torch's `_reverse` parameters), in their own file with their own
+# seed so that nn.json stays as it was
+torch.manual_seed(4321)
+OUT_BIDIR = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "nn", "rnn_bidirectional.json")
+bidir = []
+for mode in ["RNN", "GRU", "LSTM"]:
+    cls = getattr(nn, mode)
+    for layers, bf in [(1, False), (2, True), (3, False)]:
+        opts = {"numLayers": layers, "batchFirst": bf, "bidirectional": True}
+        m = cls(3, 4, num_layers=layers, batch_first=bf, bidirectional=True)
+        x = torch.randn(2, 5, 3) if bf else torch.randn(5, 2, 3)
+        bidir.append(run(f"{mode}_bidirectional_l{layers}_bf{int(bf)}", {"type": mode, "args": [3, 4], "options": opts}, m, [x]))
+    # with initial states (num_layers * 2 directions), and unbatched
+    m = cls(3, 4, num_layers=2, bidirectional=True)
+    x = torch.randn(6, 2, 3)
+    h = torch.randn(4, 2, 4)
+    state = (h, torch.randn(4, 2, 4)) if mode == "LSTM" else h
+    bidir.append(run(f"{mode}_bidirectional_h0", {"type": mode, "args": [3, 4], "options": {"numLayers": 2, "bidirectional": True}}, m, [x, state]))
+    m = cls(3, 4, bidirectional=True)
+    bidir.append(run(f"{mode}_bidirectional_unbatched", {"type": mode, "args": [3, 4], "options": {"bidirectional": True}}, m, [torch.randn(4, 3)]))
+json.dump({"torch": torch.__version__, "cases": bidir}, open(OUT_BIDIR, "w"))
+print("wrote", OUT_BIDIR, len(bidir), "cases")

@@ -31,6 +31,21 @@ export class Generator {
     return this;
   }
 
+  /** The generator's state (torch's `get_state`), for `setState` to return to. */
+  getState(): { s: number[]; spare: number | null } {
+    return { s: [...this.s], spare: this.spare };
+  }
+
+  /** Returns to a state taken by `getState`. */
+  setState(state: { s: readonly number[]; spare: number | null }): this {
+    if (!Array.isArray(state?.s) || state.s.length !== 4 || !state.s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) || state.s.every((v) => v === 0)) {
+      throw new ValueError({ op: 'Generator.setState', arg: 'state', expected: 'a state from getState()', got: fmtValue(state) });
+    }
+    this.s.set(state.s);
+    this.spare = state.spare;
+    return this;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
     const s = this.s;

@@ -75,8 +75,10 @@ export function normDim(op: string, dim: number, rank: number, arg = 'dim'): num
 /**
  * The output length of a convolution or pooling window along one dimension (PyTorch's rule):
  *   out = floor((in + padBefore + padAfter - dilation*(kernel-1) - 1) / stride) + 1
- * With ceilMode the division rounds up, but a last window that would start inside the right
- * padding is dropped: if (out-1)*stride >= in + padBefore, then out -= 1.
+ * With ceilMode the division rounds up (PyTorch's pooling_output_shape adds stride - 1 and divides
+ * rounding towards -infinity, so a window larger than the input still gives one output), but a
+ * last window that would start inside the right padding is dropped: if (out-1)*stride >=
+ * in + padBefore, then out -= 1.
  */
 export function convOutSize(
   inSize: number,
@@ -88,13 +90,21 @@ export function convOutSize(
   ceilMode = false,
 ): number {
   const span = inSize + padBefore + padAfter - dilation * (kernel - 1) - 1;
-  if (span < 0) return Math.floor(span / stride) + 1; // negative numerator: report as computed
-  let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
-  if (ceilMode && (out - 1) * stride >= inSize + padBefore) out -= 1;
+  if (!ceilMode) return Math.floor(span / stride) + 1;
+  let out = Math.floor((span + stride - 1) / stride) + 1;
+  if (lastWindowDropped(inSize, stride, padBefore, out)) out -= 1;
   return out;
 }
 
-/** The same formula written out with numbers substituted, for error messages and `explain`. */
+/** Ceil mode's exception: the last window would start in the right padding (so it is dropped). */
+function lastWindowDropped(inSize: number, stride: number, padBefore: number, ceilOut: number): boolean {
+  return ceilOut > 1 && (ceilOut - 1) * stride >= inSize + padBefore;
+}
+
+/**
+ * The same formula written out with numbers substituted, for error messages and `explain`. In
+ * ceil mode a dropped last window shows as `ceil(...) - 1`, so the text always evaluates to the size.
+ */
 export function convOutFormula(
   inSize: number,
   kernel: number,
@@ -106,7 +116,10 @@ export function convOutFormula(
 ): string {
   const pad = padBefore === padAfter ? `2*${padBefore}` : `${padBefore} + ${padAfter}`;
   const fl = ceilMode ? 'ceil' : 'floor';
-  return `${fl}((${inSize} + ${pad} - ${dilation}*(${kernel}-1) - 1)/${stride} + 1) = ${convOutSize(inSize, kernel, stride, padBefore, padAfter, dilation, ceilMode)}`;
+  const out = convOutSize(inSize, kernel, stride, padBefore, padAfter, dilation, ceilMode);
+  const span = inSize + padBefore + padAfter - dilation * (kernel - 1) - 1;
+  const dropped = ceilMode && lastWindowDropped(inSize, stride, padBefore, Math.floor((span + stride - 1) / stride) + 1);
+  return `${fl}((${inSize} + ${pad} - ${dilation}*(${kernel}-1) - 1)/${stride} + 1)${dropped ? ' - 1' : ''} = ${out}`;
 }
 
 /**

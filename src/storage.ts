@@ -25,6 +25,8 @@ export interface Device<B = unknown> {
   free(b: B): void;
   /** Marks the buffer as used by the op being dispatched (least-recently-used bookkeeping). */
   touch(b: B): void;
+  /** An in-place op wrote the buffer: data the device derived from it (caches) is stale. */
+  written(b: B): void;
   /** The host array a buffer was spilled to (the buffer is then gone from the device), else null. */
   spilled(b: B): Data | null;
   /**
@@ -293,6 +295,7 @@ export class Storage {
       if (temp) device.free(buf as B);
       return;
     }
+    device.written(buf as B);
     this.host = null;
   }
 

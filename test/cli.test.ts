@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
+import jpeg from 'jpeg-js';
 import { ROOT } from './helpers.js';
 import { io } from './cli_io.js';
 
@@ -44,6 +45,25 @@ describe('convkit CLI', () => {
     const m = /digit\.png: (\d) \((\d+\.\d)%\), (\d) \(\d+\.\d%\), (\d) \(\d+\.\d%\)/.exec(r.stdout);
     assert.ok(m, r.stdout);
     assert.equal(Number(m[1]), label);
+  });
+
+  it('predict centres a digit drawn anywhere as MNIST digits were (the playground\'s preprocessing); --no-preprocess does not', () => {
+    const { image, label } = io.firstTestDigit();
+    // the digit, dark on white, at 3x size in the corner of a 200 x 200 page (a JPEG, as a phone would save it)
+    const W = 200;
+    const page = new Uint8Array(W * W * 4).fill(255);
+    for (let y = 0; y < 84; y++) for (let x = 0; x < 84; x++) {
+      const v = 255 - image[Math.floor(y / 3) * 28 + Math.floor(x / 3)]!;
+      page.set([v, v, v, 255], ((y + 5) * W + x + 110) * 4);
+    }
+    const jpg = join(dir, 'page.jpg');
+    writeFileSync(jpg, jpeg.encode({ width: W, height: W, data: page }, 92).data);
+    const r = run('predict', join(out, 'model.safetensors'), jpg, '--invert', '--top', '1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`page\\.jpg: ${label} \\(\\d+\\.\\d%\\)\\n$`));
+    const raw = run('predict', join(out, 'model.safetensors'), jpg, '--invert', '--top', '1', '--no-preprocess');
+    assert.equal(raw.status, 0, raw.stderr);
+    assert.notEqual(raw.stdout, r.stdout);
   });
 
   it('resumes from the checkpoint and continues the epoch count', () => {

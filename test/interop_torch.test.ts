@@ -134,7 +134,8 @@ describe('model files', () => {
   it('convkit eval takes a PyTorch state dict with --model, and says what is missing without it', () => {
     const r = run('eval', join(FIX, 'lenet.safetensors'), '--model', 'lenet');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^lenet on digits test set: accuracy \d+\.\d\d% \(\d+\/2000\), loss \d+\.\d{4}\n$/);
+    // the accuracy line, then the confusion matrix (issue 13)
+    assert.match(r.stdout, /^lenet on digits test set: accuracy \d+\.\d\d% \(\d+\/2000\), loss \d+\.\d{4}\nconfusion matrix/);
     const bad = run('eval', join(FIX, 'lenet.safetensors'));
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /convkit eval: --model must be the architecture of the state dict in .*lenet\.safetensors \(--model digits\|mnist-net\|lenet\), got no --model flag and no "model" metadata in the file/);

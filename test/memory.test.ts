@@ -38,10 +38,15 @@ function trainer(): () => number {
 
 const wasm = (): ck.DeviceStats => ck.memoryStats().backends['wasm']!;
 const rss = (): number => process.memoryUsage().rss;
+/** Collects garbage and lets finalizers run until the live-buffer count stops changing. */
 const settle = async (): Promise<void> => {
-  for (let i = 0; i < 4; i++) {
+  let last = -1;
+  for (let i = 0, stable = 0; i < 100 && stable < 3; i++) {
     gc();
     await new Promise((r) => setTimeout(r, 5));
+    const now = wasm().liveBuffers;
+    stable = now === last ? stable + 1 : 0;
+    last = now;
   }
 };
 
@@ -135,5 +140,37 @@ describe('memory without dispose [wasm]', () => {
     ck.noGrad(() => w.add_(1));
     assert.throws(() => y.backward(), (e: unknown) => e instanceof ck.GradError && /modified by an in-place operation/.test((e as Error).message));
     assert.throws(() => w.add_(1), (e: unknown) => e instanceof ck.GradError && /noGrad/.test((e as Error).message));
+  });
+});
+
+describe('packed weights are cached with the weights [wasm]', () => {
+  it('inference reuses them; an in-place write (an optimizer step) invalidates them', () => {
+    onBackend('wasm', () => {
+      const g = new ck.Generator(5);
+      const x = ck.randn([16, 300], { generator: g });
+      const w = ck.randn([40, 300], { generator: g });
+      const xc = ck.randn([2, 8, 12, 12], { generator: g });
+      const wc = ck.randn([6, 8, 3, 3], { generator: g });
+      const stats = (): [number, number] => [wasm()['cacheHits']!, wasm()['cacheMisses']!];
+      const y1 = ck.linear(x, w);
+      const c1 = ck.conv2d(xc, wc, null, { padding: 1 });
+      const [h0, m0] = stats();
+      const y2 = ck.linear(x, w);
+      const c2 = ck.conv2d(xc, wc, null, { padding: 1 });
+      const [h1, m1] = stats();
+      assert.equal(m1, m0, 'no new packing for unchanged weights');
+      assert.equal(h1 - h0, 2, 'both layers found their packed weights');
+      assert.deepEqual(y2.toArray(), y1.toArray());
+      assert.deepEqual(c2.toArray(), c1.toArray());
+      ck.noGrad(() => {
+        w.mul_(-1);
+        wc.mul_(-1);
+      });
+      const y3 = ck.linear(x, w);
+      const c3 = ck.conv2d(xc, wc, null, { padding: 1 });
+      assert.equal(stats()[1] - m1, 2, 'written weights are packed anew');
+      assert.deepEqual(y3.toArray(), ck.neg(y1).toArray());
+      assert.deepEqual(c3.toArray(), ck.neg(c1).toArray());
+    });
   });
 });

@@ -37,6 +37,8 @@ interface ClipCase {
   after: EncTensor[];
 }
 const FIX = JSON.parse(readFileSync(new URL('test/fixtures/nn/nn.json', ROOT), 'utf8')) as { torch: string; cases: NnCase[]; clip: ClipCase[] };
+// bidirectional RNN/GRU/LSTM: the same checks, from their own file (scripts/fixtures_nn.py writes both)
+const BIDIR = JSON.parse(readFileSync(new URL('test/fixtures/nn/rnn_bidirectional.json', ROOT), 'utf8')) as { cases: NnCase[] };
 
 function mnist(dropout: number): nn.Sequential {
   return new nn.Sequential(
@@ -77,7 +79,7 @@ function flatOut(o: unknown): Tensor[] {
 }
 
 describe(`nn modules against torch ${FIX.torch}`, () => {
-  for (const c of FIX.cases) {
+  for (const c of [...FIX.cases, ...BIDIR.cases]) {
     it(c.name, () => {
       const m = build(c.ctor);
       assert.deepEqual(Object.keys(m.stateDict()), c.keys, 'stateDict keys');

@@ -59,7 +59,13 @@ describe('recurrent layers', () => {
     const m = new nn.RNN(3, 4, { numLayers: 2 });
     assertThrowsTyped(() => m.forward(zeros([5, 2, 4])), ShapeError, /input/);
     assertThrowsTyped(() => m.forward(zeros([5, 2, 3]), zeros([1, 2, 4])), ShapeError, /h0 must be shape \[2, 2, 4\], got shape \[1, 2, 4\]/);
-    assertThrowsTyped(() => new nn.RNN(3, 4, { bidirectional: true } as never), ValueError, /unknown option "bidirectional"/);
+    assertThrowsTyped(() => new nn.RNN(3, 4, { bidirectional: 'yes' } as never), ValueError, /options\.bidirectional/);
+    const b = new nn.GRU(3, 4, { numLayers: 2, bidirectional: true });
+    assertThrowsTyped(() => b.forward(zeros([5, 2, 3]), zeros([2, 2, 4])), ShapeError, /h0 must be shape \[4, 2, 4\]/);
+    // the second layer reads both directions: 2·hidden features
+    assert.deepEqual([...b.stateDict().weight_ih_l1_reverse!.shape], [12, 8]);
+    const [out, h] = b.forward(randn([5, 2, 3]));
+    assert.deepEqual([[...out.shape], [...h.shape]], [[5, 2, 8], [4, 2, 4]]);
     assertThrowsTyped(() => new nn.GRU(3, 4, { nonlinearity: 'relu' } as never), ValueError);
     assertThrowsTyped(() => new nn.RNNCell(3, 4, { nonlinearity: 'sigmoid' as never }), ValueError);
   });

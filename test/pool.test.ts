@@ -249,8 +249,8 @@ describeBackends('pool', (b) => {
       'maxPool2d: output size is too small in spatial dimension 0 of input [1, 1, 4, 4]: floor((4 + 2*0 - 1*(5-1) - 1)/5 + 1) = 0; it must be at least 1');
     assertThrowsTyped(() => ck.maxPool1d(ck.zeros([1, 5]), 2, { dilation: 5 }), ShapeError,
       'maxPool1d: output size is too small in spatial dimension 0 of input [1, 5]: floor((5 + 2*0 - 5*(2-1) - 1)/2 + 1) = 0; it must be at least 1');
-    assertThrowsTyped(() => ck.avgPool3d(ck.zeros([1, 4, 4, 2]), [2, 2, 3], { ceilMode: true }), ShapeError,
-      'avgPool3d: output size is too small in spatial dimension 2 of input [1, 4, 4, 2]: ceil((2 + 2*0 - 1*(3-1) - 1)/3 + 1) = 0; it must be at least 1');
+    assertThrowsTyped(() => ck.maxPool3d(ck.zeros([1, 4, 4, 1]), [2, 2, 3], { ceilMode: true, dilation: [1, 1, 2] }), ShapeError,
+      'maxPool3d: output size is too small in spatial dimension 2 of input [1, 4, 4, 1]: ceil((1 + 2*0 - 2*(3-1) - 1)/3 + 1) = 0; it must be at least 1');
   });
 
   t('ranks, dtypes and empty channels', () => {

@@ -212,13 +212,22 @@ describe('summary: convolution variants', () => {
 });
 
 describe('summary: other layers', () => {
-  it('batch norm: 2C params, 2C buffers, fvcore eval-mode MACs', () => {
+  it('batch norm: 2C params, 2C buffers, MACs of the ops it runs in eval mode', () => {
     const r = summarize([2, 16, 8, 8], [{ type: 'batchNorm2d' }, { type: 'batchNorm2d', affine: false, trackRunningStats: false }], { explain: true });
     assert.deepEqual(col(r, 'params'), [32, 0]);
     assert.deepEqual(col(r, 'buffers'), [32, 0]);
-    // 2*16*8*8 = 2,048 elements: *2 with affine, *1 without
-    assert.deepEqual(col(r, 'macs'), [4096, 2048]);
-    assert.match(r.rows[0]!.macsNote, /torchinfo would report N \* params = 64/);
+    // eval with running statistics: scale = gamma * rsqrt(var + eps) (16 products), shift = beta -
+    // mean * scale (16 products), then y = x * scale + shift: one multiply-add per element,
+    // 2*16*8*8 = 2,048; without running statistics the batch statistics are computed
+    // (normStandardize counts 3 per element: 6,144)
+    assert.deepEqual(col(r, 'macs'), [2048 + 16 + 16, 3 * 2048]);
+    assert.equal(r.rows[0]!.explain.find((e) => e.quantity === 'MACs')!.text, 'MACs = 2 * 16 + 2048 = 2,080');
+    // var + eps, beta - mean*scale: additions; rsqrt: one evaluation per channel
+    assert.deepEqual(r.rows[0]!.otherOps, [
+      { kind: 'additions', count: 16, what: 'add' },
+      { kind: 'elementwise', count: 16, what: 'rsqrt' },
+      { kind: 'additions', count: 16, what: 'sub' },
+    ]);
     checkWorking(r);
   });
 
@@ -238,7 +247,7 @@ describe('summary: other layers', () => {
     checkWorking(r);
   });
 
-  it('an uncountable layer is flagged (macs null), never 0', () => {
+  it('a custom layer without stated MACs is flagged (macs null), never 0', () => {
     const layers: LayerSpec[] = [
       { type: 'conv2d', outChannels: 4, kernelSize: 3 },
       { type: 'custom', name: 'MyAttention', outputShape: [1, 4, 6, 6], params: 10 },

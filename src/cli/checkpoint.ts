@@ -9,7 +9,17 @@ import { load, save } from '../io/index.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
 
 export interface RunInfo {
+  /** A named model, or "custom" for an architecture string. */
   model: string;
+  /** The architecture string the model was built from (eval/predict rebuild it from this alone). */
+  architecture?: string;
+  /** Class names by label, and one input's shape [C, H, W]. */
+  classes?: readonly string[];
+  inputShape?: readonly number[];
+  /** Per-channel normalisation applied to every input, or null. */
+  normalize?: { mean: number[]; std: number[] } | null;
+  /** How `data` was loaded (folder: image size and held-out share), so eval sees the same test set. */
+  dataOptions?: { size?: [number, number]; valSplit?: number };
   data: string;
   epoch: number;
   seed: number;

@@ -3,6 +3,7 @@ import { ConvkitError } from '../errors.js';
 import { trainCommand } from './train.js';
 import { evalCommand, predictCommand } from './eval.js';
 import { summaryCommand } from './summary.js';
+import { convCommand } from './conv.js';
 import { exportCommand } from './export.js';
 // the Node entry point: the wasm backend (the default) with worker_threads
 import '../node/index.js';
@@ -15,6 +16,7 @@ Commands:
   predict    classify PNG images with a saved model
   summary    shapes, parameters, MACs (and the formulas) of an architecture string, a model or an ONNX file
   export     write a saved model as ONNX (--onnx OUT.onnx)
+  conv       a 1-d or 2-d convolution of small arrays: output, extremes, zeros and every sum written out
 Run convkit <command> --help for a command's options.
 `;
 
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return exportCommand(rest, process.stdout);
       case 'summary':
         return summaryCommand(rest, process.stdout);
+      case 'conv':
+        return convCommand(rest, process.stdout);
       case undefined:
       case '--help':
       case 'help':

@@ -1,7 +1,7 @@
 /** `convkit summary`: shapes, parameters and multiply-accumulates of an architecture string or a named model. */
 import { ValueError } from '../errors.js';
-import { buildModel, MODELS } from '../models/index.js';
-import { formatSummary, summarizeArchitecture, summary } from '../summary/index.js';
+import { MODELS } from '../models/index.js';
+import { formatSummary, summarizeArchitecture } from '../summary/index.js';
 import type { FlagSpec } from './args.js';
 import { helpText, parseArgs } from './args.js';
 import { loadOnnx } from '../io/index.js';
@@ -35,7 +35,9 @@ const GRAMMAR = `Architecture strings: an input shape then layers, separated by 
   "3x128x128 | conv 32 k8 s2 p3 | maxpool 2 | conv 64 k3 p1"
   conv OUT k<k>[x<k>] [s<stride>] [p<pad>|p=same|valid|full] [d<dil>] [g<groups>] [nobias] [mode=reflect|replicate|circular]
   convT OUT k.. [s..] [p..] [op<outputPadding>] ...   maxpool K [s..] [p..] [d..] [ceil]   avgpool K [...]
-  adaptiveavg HxW   fc OUT | linear OUT   flatten   relu sigmoid tanh gelu softmax   bn   dropout P`;
+  adaptiveavg HxW   fc OUT | linear OUT   flatten   relu leakyrelu [SLOPE] sigmoid tanh gelu softmax logsoftmax
+  bn [noaffine]   dropout P   res( LAYER | LAYER ... )   (a residual block: its output is added to its input)
+The same strings train: convkit train --model "1x28x28 | conv 8 k3 p1 | bn | relu | maxpool 2 | fc 10"`;
 
 export function summaryCommand(argv: readonly string[], out: Out): number {
   if (argv.includes('--help')) {
@@ -46,8 +48,8 @@ export function summaryCommand(argv: readonly string[], out: Out): number {
   const explain = flags['explain'] === true;
   const batch = flags['batch'] as number;
   if (flags['model'] !== undefined) {
-    const result = summary(buildModel(flags['model'] as string), [batch, 1, 28, 28], { explain });
-    out.write(formatSummary(result, { explain }) + '\n');
+    const arch = MODELS[flags['model'] as string]!.architecture;
+    out.write(`${arch}\n${formatSummary(summarizeArchitecture(arch, { explain, batch }), { explain })}\n`);
     return 0;
   }
   if (positional.length === 1 && positional[0]!.endsWith('.onnx')) {

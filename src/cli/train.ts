@@ -1,5 +1,5 @@
 /** `convkit train`: trains a CNN with a progress bar, metrics, checkpoints and Ctrl-C handling. */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, Generator } from '../random.js';
 import { setBackend } from '../backend.js';
@@ -7,9 +7,11 @@ import { fetchTensors } from '../fetch.js';
 import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
-import type { Dataset } from '../data/dataset.js';
-import { fashionMnist, idxDataset, loadDigits, saveOnnx } from '../io/index.js';
-import { MODELS, buildModel } from '../models/index.js';
+import type { Dataset, Transform } from '../data/dataset.js';
+import { compose } from '../data/transforms.js';
+import { MODELS } from '../models/index.js';
+import { saveOnnx } from '../io/index.js';
+import { buildArchitecture } from '../models/architecture.js';
 import { Adam, AdamW, SGD } from '../optim/index.js';
 import { CosineAnnealingLR } from '../optim/lr_scheduler.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
@@ -22,17 +24,23 @@ import { loadCheckpoint, saveCheckpoint, saveModelFile } from './checkpoint.js';
 import { restoreModel } from './restore.js';
 import { zeros } from '../creation.js';
 import type { RunInfo } from './checkpoint.js';
+import { DATA_CHOICES, loadData, mapInputs, normalizer, parseAugment, parseNormalize, parseSize } from './data.js';
+import { recordedArchitecture, resolveModel } from './model.js';
+import { RunReport } from './report.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  data: { type: 'string', help: 'digits (embedded 8k/2k MNIST digits), fashion (Debian dataset-fashion-mnist), or idx:DIR', default: 'digits', choices: ['digits', 'fashion', 'idx:'], placeholder: 'NAME' },
-  model: { type: 'string', help: `architecture: ${Object.keys(MODELS).join(', ')}`, default: 'digits', choices: Object.keys(MODELS), placeholder: 'NAME' },
+  data: { type: 'string', help: 'digits (embedded 8k/2k MNIST digits), fashion (Debian dataset-fashion-mnist), idx:DIR, cifar10:DIR (CIFAR-10 binary batches) or folder:DIR (one subfolder of PNG/JPEG images per class)', default: 'digits', choices: DATA_CHOICES, placeholder: 'NAME' },
+  model: { type: 'string', help: `a named model (${Object.keys(MODELS).join(', ')}; adapted to the data's input size and classes) or an architecture string, e.g. "1x28x28 | conv 8 k3 p1 | bn | relu | maxpool 2 | fc 10" (see convkit summary --help)`, default: 'digits', placeholder: 'NAME|"ARCH"' },
   epochs: { type: 'int', help: 'passes over the training set', default: 15, placeholder: 'N' },
   'batch-size': { type: 'int', help: 'examples per step', default: 32, placeholder: 'N' },
   lr: { type: 'number', help: 'initial learning rate (cosine-annealed to 0 over the epochs)', default: 2e-3, placeholder: 'LR' },
   optimizer: { type: 'string', help: 'sgd (momentum 0.9), adam or adamw', default: 'adam', choices: ['sgd', 'adam', 'adamw'], placeholder: 'NAME' },
-  augment: { type: 'int', help: 'random shifts of up to N pixels during training (0 = off)', default: 2, placeholder: 'N' },
+  augment: { type: 'string', help: 'training augmentations, comma-separated: shift:N (random shifts up to N pixels), crop:P (random crop after P pixels of padding), flip (horizontal); a number N = shift:N; none', default: '2', placeholder: 'LIST' },
+  normalize: { type: 'string', help: 'per-channel normalisation of every input: none, auto (the training set\'s mean and std) or MEAN:STD (e.g. 0.1307:0.3081, or one value per channel, comma-separated)', default: 'none', placeholder: 'SPEC' },
+  size: { type: 'string', help: 'folder: resize every image to HxW (default: the first image\'s size)', placeholder: 'HxW' },
+  'val-split': { type: 'number', help: 'folder without train/ and test/: share of the images held out as the test set (seeded by --seed)', default: 0.2, placeholder: 'F' },
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation)', default: 0, placeholder: 'N' },
-  out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl)', default: 'convkit-run', placeholder: 'DIR' },
+  out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl, report.html)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint.safetensors' },
   backend: { type: 'string', help: 'kernels: reference (pure TypeScript), wasm (SIMD convolutions and matrix products on threads; the rest falls back to reference) or webgpu (the GPU, through the npm package webgpu in Node)', default: 'wasm', choices: ['reference', 'wasm', 'webgpu'], placeholder: 'NAME' },
   threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N' },
@@ -53,17 +61,15 @@ interface Out {
   columns?: number;
 }
 
-function loadData(spec: string): { train: Dataset; test: Dataset; name: string } {
-  if (spec === 'digits') return { ...loadDigits(), name: 'digits' };
-  if (spec === 'fashion') return { ...fashionMnist(), name: 'fashion' };
-  const dir = spec.slice('idx:'.length);
-  return { ...idxDataset(dir), name: spec };
-}
-
 function makeOptimizer(name: string, params: Iterable<import('../tensor.js').Tensor>, lr: number): Optimizer<BaseHyper> {
   if (name === 'sgd') return new SGD(params, { lr, momentum: 0.9 }) as unknown as Optimizer<BaseHyper>;
   if (name === 'adamw') return new AdamW(params, { lr }) as unknown as Optimizer<BaseHyper>;
   return new Adam(params, { lr }) as unknown as Optimizer<BaseHyper>;
+}
+
+/** Augmentation, then normalisation (so padding and shifts fill with the raw background). */
+function trainTransform(aug: Transform | null, norm: Transform | null): Transform | null {
+  return aug && norm ? compose(aug, norm) : aug ?? norm;
 }
 
 /** Limits a dataset to its first n examples. */
@@ -97,17 +103,24 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   await setBackend(flags['backend'] as string);
   if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
   manualSeed(seed);
-  const data = loadData(flags['data'] as string);
+  const dataOptions = { ...(flags['size'] !== undefined ? { size: parseSize('train', flags['size'] as string) } : {}), valSplit: flags['val-split'] as number };
+  const data = loadData(flags['data'] as string, { ...dataOptions, seed });
   const init = flags['init'] as string | undefined;
-  const modelName = init?.endsWith('.onnx') ? `onnx:${init}` : (flags['model'] as string);
-  const model = init === undefined ? buildModel(modelName, 10) : restoreModel('convkit train', init, init.endsWith('.onnx') ? undefined : modelName).model.train();
+  const onnxInit = init?.endsWith('.onnx') === true;
+  // an imported ONNX graph has no architecture string; everything else is built from one
+  const { name: modelName, architecture } = onnxInit ? { name: `onnx:${init}`, architecture: null } : resolveModel('train', flags['model'] as string, data);
+  const model = init === undefined ? buildArchitecture(architecture!) : restoreModel('convkit train', init, onnxInit ? undefined : architecture!).model.train();
+  const norm = parseNormalize('train', flags['normalize'] as string, data.train, data.inputShape[0] ?? 1);
+  parseAugment('train', flags['augment'] as string, data.inputShape, new Generator(0)); // bad lists fail before training
   const optimizer = makeOptimizer(flags['optimizer'] as string, model.parameters(), lr);
   const scheduler = new CosineAnnealingLR(optimizer as never, epochs);
   let startEpoch = 0;
   if (flags['resume']) {
     if (!existsSync(ckptPath)) throw new ValueError({ op: 'convkit train', arg: '--resume', expected: `a checkpoint at ${ckptPath}`, got: 'no such file' });
     const c = loadCheckpoint(ckptPath);
-    if (c.run.model !== modelName) throw new ValueError({ op: 'convkit train', arg: '--model', expected: `${c.run.model} (the checkpoint's model)`, got: modelName });
+    const recorded = architecture === null ? c.run.model : recordedArchitecture(c.run);
+    const current = architecture ?? modelName;
+    if (recorded !== current) throw new ValueError({ op: 'convkit train', arg: '--model', expected: `${recorded} (the checkpoint's model)`, got: current });
     model.loadStateDict(c.model);
     if (c.optimizer) optimizer.loadStateDict(c.optimizer);
     if (c.run.scheduler) scheduler.loadStateDict(c.run.scheduler as never);
@@ -117,10 +130,22 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   const trainSet = head(data.train, flags['limit'] as number | undefined);
   // the loader's and the augmentation's generators are seeded per epoch, so a resumed run
   // continues exactly as an uninterrupted one would
-  const testLoader = new DataLoader(data.test, { batchSize: 500 });
+  const testLoader = new DataLoader(norm ? mapInputs(data.test, normalizer(norm)) : data.test, { batchSize: 500 });
   out.write(`training ${modelName} on ${data.name}: ${trainSet.length} train / ${data.test.length} test examples, ${epochs} epochs, batch ${batchSize}, ${flags['optimizer']} lr ${lr}, seed ${seed}, ${flags['backend']} backend${flags['backend'] === 'wasm' ? threadNote() : ''}\n`);
 
   const diag = flags['diagnostics'] ? new TrainingDiagnostics(model) : null;
+  const page = new RunReport(dir, model, architecture ?? modelName, data, [
+    ['model', architecture === null || modelName === 'custom' ? architecture ?? modelName : `${modelName}: ${architecture}`],
+    ['data', `${data.name}: ${trainSet.length} train / ${data.test.length} test examples, inputs ${data.inputShape.join('x')}, ${data.classes.length} classes`],
+    ['epochs', String(epochs)],
+    ['batch size', String(batchSize)],
+    ['optimizer', `${flags['optimizer']}, lr ${lr} cosine-annealed over ${epochs} epochs`],
+    ['augmentation', flags['augment'] as string],
+    ['normalization', norm ? `mean ${norm.mean.map((v) => v.toPrecision(4)).join(', ')}; std ${norm.std.map((v) => v.toPrecision(4)).join(', ')}` : 'none'],
+    ['seed', String(seed)],
+    ['backend', `${flags['backend']}${flags['backend'] === 'wasm' ? threadNote() : ''}`],
+    ['resumed', flags['resume'] ? `yes, after epoch ${startEpoch}` : 'no'],
+  ]);
   let stop = false;
   const onSigint = (): void => {
     if (stop) process.exit(130);
@@ -130,20 +155,25 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   process.on('SIGINT', onSigint);
   const metricsPath = join(dir, 'metrics.jsonl');
   if (!flags['resume']) writeFileSync(metricsPath, '');
+  else if (existsSync(metricsPath)) page.restore(readFileSync(metricsPath, 'utf8'));
   const t0 = Date.now();
   let last: { accuracy: number } | null = null;
   try {
     for (let epoch = startEpoch; epoch < epochs && !stop; epoch++) {
       const loader = new DataLoader(trainSet, { batchSize, shuffle: true, seed: seed * 1000 + epoch });
       const aug = new Generator(seed * 1000 + epoch + 500_000);
+      const augment = trainTransform(parseAugment('train', flags['augment'] as string, data.inputShape, aug), norm ? normalizer(norm) : null);
       const bar = new ProgressBar(out, loader.length, `epoch ${epoch + 1}/${epochs}`);
       const te = Date.now();
+      const lrUsed = scheduler.getLastLr()[0] ?? lr;
       const r = await trainEpoch(model, optimizer, loader, {
-        augmentShift: flags['augment'] as number,
-        generator: aug,
+        ...(augment ? { augment } : {}),
         shouldStop: () => stop,
         ...(diag ? { diagnostics: diag } : {}),
-        onStep: (s) => bar.update(s.batch, `loss ${s.loss.toFixed(4)} acc ${(100 * s.accuracy).toFixed(2)}% ${(s.seen / ((Date.now() - te) / 1000)).toFixed(0)} img/s`),
+        onStep: (s) => {
+          page.step(epoch + 1, s.batch, loader.length, s.loss, s.accuracy);
+          bar.update(s.batch, `loss ${s.loss.toFixed(4)} acc ${(100 * s.accuracy).toFixed(2)}% ${(s.seen / ((Date.now() - te) / 1000)).toFixed(0)} img/s`);
+        },
       });
       bar.finish();
       if (r.nonFinite) {
@@ -169,6 +199,7 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
       diag?.reset();
       const rec = { ...(report ? { diagnostics: report } : {}), epoch: epoch + 1, trainLoss: r.loss, trainAccuracy: r.accuracy, testLoss: ev.loss, testAccuracy: ev.accuracy, lr: scheduler.getLastLr()[0], seconds: secs, imagesPerSecond: r.examples / secs };
       appendFileSync(metricsPath, JSON.stringify(rec) + '\n');
+      page.epoch({ epoch: epoch + 1, trainLoss: r.loss, trainAccuracy: r.accuracy, testLoss: ev.loss, testAccuracy: ev.accuracy, lr: lrUsed, seconds: secs }, ev.confusion);
       out.write(`epoch ${epoch + 1}/${epochs}: train loss ${r.loss.toFixed(4)} acc ${(100 * r.accuracy).toFixed(2)}% | test loss ${ev.loss.toFixed(4)} acc ${(100 * ev.accuracy).toFixed(2)}% | ${fmtTime(secs)}\n`);
       if (report) {
         out.write(`  gradient norm per layer: ${report.layers.filter((l) => l.gradNorm !== undefined).map((l) => `${l.name} ${l.gradNorm!.toExponential(2)}`).join(', ')}\n`);
@@ -183,12 +214,12 @@ export async function trainCommand(argv: readonly string[], out: Out, err: Out):
   const total = (Date.now() - t0) / 1000;
   await fetchState();
   saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(epochs, last?.accuracy ?? null));
-  if (modelName.startsWith('onnx:')) saveOnnx(model, zeros([1, 1, 28, 28]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
-  out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}\n`);
+  if (modelName.startsWith('onnx:')) saveOnnx(model, zeros([1, ...data.inputShape]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
+  out.write(`final test accuracy ${last ? (100 * last.accuracy).toFixed(2) : '?'}% on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}; report: ${page.path}\n`);
   return 0;
 
   function runInfo(epoch: number, acc: number | null): RunInfo {
-    return { model: modelName, data: data.name, epoch, seed, optimizer: flags['optimizer'] as string, scheduler: scheduler.stateDict(), testAccuracy: acc };
+    return { model: modelName, ...(architecture !== null ? { architecture } : {}), classes: data.classes, inputShape: data.inputShape, normalize: norm, dataOptions, data: data.name, epoch, seed, optimizer: flags['optimizer'] as string, scheduler: scheduler.stateDict(), testAccuracy: acc };
   }
   /** GPU values are read asynchronously: bring the model's and the optimizer's state to JavaScript memory before saving. */
   async function fetchState(): Promise<void> {

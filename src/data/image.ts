@@ -69,7 +69,7 @@ export function decodeImage(bytes: Uint8Array, options: ImageOptions = {}, sourc
 }
 
 /** R, G, B planes in [0, 1] (grey images give three equal planes), alpha composited over `bg`. */
-function toPlanes(png: DecodedPng, bg: number, bad: (got: string, detail: string) => FormatError): Float64Array[] {
+export function toPlanes(png: DecodedPng, bg: number, bad: (got: string, detail: string) => FormatError): Float64Array[] {
   const { width: w, height: h, depth, channels, data, palette, transparency } = png;
   const n = w * h;
   const max = 2 ** depth - 1;
@@ -111,7 +111,7 @@ function toPlanes(png: DecodedPng, bg: number, bad: (got: string, detail: string
   return rgb;
 }
 
-function luma(p: readonly Float64Array[]): Float64Array {
+export function luma(p: readonly Float64Array[]): Float64Array {
   const [r, g, b] = p as [Float64Array, Float64Array, Float64Array];
   const out = new Float64Array(r.length);
   for (let i = 0; i < r.length; i++) {
@@ -152,7 +152,7 @@ function axisWeights(n: number, m: number): { idx: number[]; w: number[] }[] {
   return out;
 }
 
-function resize(src: Float64Array, h: number, w: number, H: number, W: number): Float64Array {
+export function resize(src: Float64Array, h: number, w: number, H: number, W: number): Float64Array {
   if (h === H && w === W) return src;
   const cols = axisWeights(w, W);
   const rows = axisWeights(h, H);

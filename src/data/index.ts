@@ -13,4 +13,12 @@ export { serializeSafetensors, parseSafetensors, MAX_HEADER_BYTES } from './safe
 export type { SafetensorsContents } from './safetensors.js';
 export { parseIdx } from './idx.js';
 export { decodeImage } from './image.js';
+export { decodeImageFile, imageHeader, MAX_IMAGE_PIXELS } from './image_file.js';
+export type { ImageFileOptions, ImageHeader } from './image_file.js';
+export { parseCifar10, CIFAR10_CLASSES, CIFAR10_RECORD_BYTES } from './cifar.js';
+export { randomSplit, Subset } from './split.js';
+export { preprocessDigit, mnistPreprocess } from './preprocess.js';
+export { randomShift, randomCrop, randomHorizontalFlip } from './augment.js';
+export type { AugmentOptions, RandomCropOptions, RandomFlipOptions } from './augment.js';
+export type { RandomSplitOptions } from './split.js';
 export type { ImageOptions } from './image.js';

@@ -6,4 +6,6 @@
 export { save, load } from './checkpoint.js';
 export { loadDigits, loadIdx, idxDataset, fashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './datasets.js';
 export { readImage } from './image.js';
+export { cifar10, imageFolder } from './image_data.js';
+export type { ImageDataset, ImageFolderOptions } from './image_data.js';
 export { saveOnnx, loadOnnx } from './onnx.js';

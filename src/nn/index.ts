@@ -26,6 +26,8 @@ export {
   AdaptiveAvgPool2d,
 } from './layers.js';
 export type { LinearOptions, MaxPoolLayerOptions, AvgPoolLayerOptions } from './layers.js';
+export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d } from './layers3d.js';
+export { Residual } from './residual.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm } from './norm.js';
 export type { BatchNormLayerOptions, LayerNormLayerOptions } from './norm.js';
 export { Sequential, ModuleList } from './container.js';

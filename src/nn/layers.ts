@@ -301,13 +301,13 @@ export class AvgPool2d extends AvgPoolNd {
   }
 }
 
-function readAdaptive(op: string, v: unknown, rank: number): AdaptiveOutputSize {
+export function readAdaptive(op: string, v: unknown, rank: number): AdaptiveOutputSize {
   if (typeof v === 'number') return posInt(op, 'outputSize', v);
   if (Array.isArray(v) && v.length === rank && v.every((x) => x === null || (typeof x === 'number' && Number.isInteger(x) && x > 0))) return v as (number | null)[];
   throw new ValueError({ op, arg: 'outputSize', expected: `a positive integer or an array of ${rank} positive integers or nulls`, got: fmtValue(v) });
 }
 
-function pyAdaptive(v: AdaptiveOutputSize): string {
+export function pyAdaptive(v: AdaptiveOutputSize): string {
   return typeof v === 'number' ? String(v) : `(${v.map((x) => (x === null ? 'None' : String(x))).join(', ')}${v.length === 1 ? ',' : ''})`;
 }
 

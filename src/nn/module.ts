@@ -220,6 +220,30 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
+  /**
+   * Casts every floating-point parameter and buffer to `dtype` (torch's `module.to(dtype)`): each
+   * becomes a new tensor (requiresGrad kept, gradient dropped) registered under the same name and
+   * put in the field of that name; integer buffers (num_batches_tracked) keep their dtype.
+   * Returns this. Optimizers hold the tensors they were given: create them after converting.
+   */
+  to(dtype: DType): this {
+    const d = readDType('Module.to', dtype);
+    for (const m of this.modules()) {
+      m.sync();
+      for (const reg of [m._params, m._buffers]) {
+        for (const [k, t] of reg) {
+          if (t === null || t.dtype === 'int32' || t.dtype === d) continue;
+          const nt = t.detach().to(d);
+          if (reg === m._params) nt.requiresGrad_(t.requiresGrad);
+          reg.set(k, nt);
+          const fields = m as unknown as Record<string, unknown>;
+          if (fields[k] === t) fields[k] = nt;
+        }
+      }
+    }
+    return this;
+  }
+
   /** Clears the gradient of every parameter (torch's zero_grad(set_to_none=True)). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;

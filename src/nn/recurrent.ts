@@ -1,7 +1,7 @@
 /**
  * Recurrent layers with torch's gate layouts and parameter names: RNNCell, GRUCell, LSTMCell and
- * the sequence layers RNN, GRU, LSTM (single direction only; several layers, batchFirst and
- * inter-layer dropout supported), plus GatedRNNCell. Every weight and bias starts at
+ * the sequence layers RNN, GRU, LSTM (several layers, batchFirst, inter-layer dropout and
+ * bidirectional, whose reverse direction's parameters end in `_reverse`), plus GatedRNNCell. Every weight and bias starts at
  * U(-1/√hidden, 1/√hidden), as in torch (drawn from convkit's generator).
  *
  * Gates (torch): RNN h' = act(W_ih x + b_ih + W_hh h + b_hh);
@@ -15,7 +15,7 @@ import { zeros } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { linear } from '../ops/matmul.js';
 import { add, mul, sub } from '../ops/elementwise.js';
-import { chunk, reshape, split, stack, squeeze, transpose, unsqueeze } from '../ops/movement.js';
+import { cat, chunk, reshape, split, stack, squeeze, transpose, unsqueeze } from '../ops/movement.js';
 import { dropout, relu, sigmoid, tanh } from '../ops/activation.js';
 import { uniform_ } from './init.js';
 import { Module, pyBool, pyFloat, readDType } from './module.js';
@@ -188,6 +188,11 @@ export interface RNNOptions {
   numLayers?: number;
   bias?: boolean;
   batchFirst?: boolean;
+  /**
+   * Also run every layer from the last step to the first (default false): outputs have 2·hidden
+   * features [forward | reverse] and states 2·numLayers rows (layer-major, forward first).
+   */
+  bidirectional?: boolean;
   /** Dropout on the outputs of every layer but the last, in training mode (default 0). */
   dropout?: number;
   /** RNN only: 'tanh' (default) or 'relu'. */
@@ -197,10 +202,19 @@ export interface RNNOptions {
 
 type Mode = 'RNN' | 'GRU' | 'LSTM';
 
+/** One direction of one layer: the names of its parameters (looked up when it runs). */
+interface Cell {
+  wih: string;
+  whh: string;
+  bih: string | null;
+  bhh: string | null;
+}
+
 /**
  * Shared by RNN, GRU and LSTM. Input (L, N, in), or (N, L, in) with batchFirst, or unbatched
- * (L, in); states (numLayers, N, H) or (numLayers, H). Parameters weight_ih_l{k}, weight_hh_l{k},
- * bias_ih_l{k}, bias_hh_l{k} per layer, as torch.
+ * (L, in); states (numLayers·D, N, H) or (numLayers·D, H) with D = 2 when bidirectional.
+ * Parameters weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} per layer, and the same
+ * with `_reverse` for the reverse direction, in torch's order.
  */
 abstract class RNNBase<S> extends Module<[Tensor, (S | null)?], [Tensor, S]> {
   readonly mode: Mode;
@@ -210,14 +224,15 @@ abstract class RNNBase<S> extends Module<[Tensor, (S | null)?], [Tensor, S]> {
   readonly bias: boolean;
   readonly batchFirst: boolean;
   readonly dropout: number;
-  readonly bidirectional = false;
+  readonly bidirectional: boolean;
   readonly nonlinearity: Nonlinearity;
-  private readonly _layers: { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null }[] = [];
+  /** [layer][direction] */
+  private readonly _cells: Cell[][] = [];
 
   constructor(mode: Mode, inputSize: number, hiddenSize: number, options: RNNOptions) {
     super();
     const op = mode;
-    const keys: (keyof RNNOptions)[] = ['numLayers', 'bias', 'batchFirst', 'dropout', 'dtype'];
+    const keys: (keyof RNNOptions)[] = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'dtype'];
     if (mode === 'RNN') keys.push('nonlinearity');
     const o = readOptions<RNNOptions>(op, options, keys);
     this.mode = mode;
@@ -226,28 +241,35 @@ abstract class RNNBase<S> extends Module<[Tensor, (S | null)?], [Tensor, S]> {
     this.numLayers = posInt(op, 'options.numLayers', o.numLayers ?? 1);
     this.bias = bool(op, 'options.bias', o.bias, true);
     this.batchFirst = bool(op, 'options.batchFirst', o.batchFirst, false);
+    this.bidirectional = bool(op, 'options.bidirectional', o.bidirectional, false);
     const p = o.dropout ?? 0;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError({ op, arg: 'options.dropout', expected: 'a probability in [0, 1]', got: fmtValue(p) });
     this.dropout = p;
     this.nonlinearity = readNonlinearity(op, o.nonlinearity);
     const dtype = readDType(op, o.dtype);
     const G = (mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1) * hiddenSize;
+    const D = this.bidirectional ? 2 : 1;
     for (let k = 0; k < this.numLayers; k++) {
-      const layer = {
-        wih: zeros([G, k === 0 ? inputSize : hiddenSize], { dtype, requiresGrad: true }),
-        whh: zeros([G, hiddenSize], { dtype, requiresGrad: true }),
-        bih: this.bias ? zeros([G], { dtype, requiresGrad: true }) : null,
-        bhh: this.bias ? zeros([G], { dtype, requiresGrad: true }) : null,
-      };
-      this.registerParameter(`weight_ih_l${k}`, layer.wih);
-      this.registerParameter(`weight_hh_l${k}`, layer.whh);
-      if (layer.bih !== null && layer.bhh !== null) {
-        this.registerParameter(`bias_ih_l${k}`, layer.bih);
-        this.registerParameter(`bias_hh_l${k}`, layer.bhh);
+      const dirs: Cell[] = [];
+      for (let d = 0; d < D; d++) {
+        const sfx = `_l${k}${d === 1 ? '_reverse' : ''}`;
+        const cell: Cell = { wih: `weight_ih${sfx}`, whh: `weight_hh${sfx}`, bih: this.bias ? `bias_ih${sfx}` : null, bhh: this.bias ? `bias_hh${sfx}` : null };
+        this.registerParameter(cell.wih, zeros([G, k === 0 ? inputSize : hiddenSize * D], { dtype, requiresGrad: true }));
+        this.registerParameter(cell.whh, zeros([G, hiddenSize], { dtype, requiresGrad: true }));
+        if (cell.bih !== null && cell.bhh !== null) {
+          this.registerParameter(cell.bih, zeros([G], { dtype, requiresGrad: true }));
+          this.registerParameter(cell.bhh, zeros([G], { dtype, requiresGrad: true }));
+        }
+        dirs.push(cell);
       }
-      this._layers.push(layer);
+      this._cells.push(dirs);
     }
     initAll(this as unknown as AnyModule, hiddenSize);
+  }
+
+  /** Rows of the state tensors: numLayers × directions. */
+  private get stateRows(): number {
+    return this.numLayers * (this.bidirectional ? 2 : 1);
   }
 
   /** Validates the input and one state tensor; returns (L, N, in) input, and (numLayers, N, H) states. */
@@ -265,9 +287,10 @@ abstract class RNNBase<S> extends Module<[Tensor, (S | null)?], [Tensor, S]> {
     let x = batched ? input : unsqueeze(input, 1);
     if (batched && this.batchFirst) x = transpose(x, 0, 1);
     const n = x.shape[1]!;
-    const want = batched ? [this.numLayers, n, this.hiddenSize] : [this.numLayers, this.hiddenSize];
+    const rows = this.stateRows;
+    const want = batched ? [rows, n, this.hiddenSize] : [rows, this.hiddenSize];
     const st = states.map((s, i) => {
-      if (s === null) return zeros([this.numLayers, n, this.hiddenSize], { dtype: input.dtype });
+      if (s === null) return zeros([rows, n, this.hiddenSize], { dtype: input.dtype });
       if (s.ndim !== want.length || s.shape.some((d, j) => d !== want[j])) {
         throw new ShapeError({ op, arg: i === 0 ? 'h0' : 'c0', expected: `shape ${fmtShape(want)}`, got: `shape ${fmtShape(s.shape)}` });
       }
@@ -276,28 +299,42 @@ abstract class RNNBase<S> extends Module<[Tensor, (S | null)?], [Tensor, S]> {
     return { x, states: st, batched };
   }
 
-  /** Runs every layer over the sequence; returns the last layer's outputs and the final states. */
+  /**
+   * Runs every layer over the sequence (the reverse direction from the last step to the first, its
+   * outputs put back in time order beside the forward ones); returns the last layer's outputs and
+   * the final states, row k·D + d for layer k and direction d.
+   */
   protected run(x: Tensor, states: Tensor[], batched: boolean): [Tensor, Tensor[]] {
     const L = x.shape[0]!;
     const n = x.shape[1]!;
+    const D = this.bidirectional ? 2 : 1;
+    const params = new Map(this.namedParameters(false));
+    const get = (name: string | null): Tensor | null => (name === null ? null : params.get(name)!);
     const init = states.map((s) => split(s, 1, 0).map((t) => reshape(t, [n, this.hiddenSize])));
     const finals: Tensor[][] = states.map(() => []);
     let steps = L === 0 ? [] : split(x, 1, 0).map((t) => reshape(t, [n, t.shape[2]!]));
-    this._layers.forEach((w, k) => {
-      let h = init[0]![k]!;
-      let c = init[1]?.[k] ?? null;
-      const outs: Tensor[] = [];
-      for (const xt of steps) {
-        if (this.mode === 'LSTM') [h, c] = lstmStep(xt, h, c!, w.wih, w.whh, w.bih, w.bhh);
-        else if (this.mode === 'GRU') h = gruStep(xt, h, w.wih, w.whh, w.bih, w.bhh);
-        else h = rnnStep(xt, h, w.wih, w.whh, w.bih, w.bhh, this.nonlinearity);
-        outs.push(h);
-      }
-      finals[0]!.push(h);
-      if (c !== null) finals[1]!.push(c);
-      steps = this.dropout > 0 && this.training && k < this.numLayers - 1 ? outs.map((o) => dropout(o, { p: this.dropout, training: true })) : outs;
+    this._cells.forEach((dirs, k) => {
+      const outs: Tensor[][] = dirs.map((cell, d) => {
+        const [wih, whh, bih, bhh] = [get(cell.wih)!, get(cell.whh)!, get(cell.bih), get(cell.bhh)];
+        let h = init[0]![k * D + d]!;
+        let c = init[1]?.[k * D + d] ?? null;
+        const seq: Tensor[] = new Array<Tensor>(L);
+        for (let i = 0; i < L; i++) {
+          const t = d === 0 ? i : L - 1 - i;
+          const xt = steps[t]!;
+          if (this.mode === 'LSTM') [h, c] = lstmStep(xt, h, c!, wih, whh, bih, bhh);
+          else if (this.mode === 'GRU') h = gruStep(xt, h, wih, whh, bih, bhh);
+          else h = rnnStep(xt, h, wih, whh, bih, bhh, this.nonlinearity);
+          seq[t] = h;
+        }
+        finals[0]!.push(h);
+        if (c !== null) finals[1]!.push(c);
+        return seq;
+      });
+      const layerOut = D === 1 ? outs[0]! : outs[0]!.map((f, t) => cat([f, outs[1]![t]!], 1));
+      steps = this.dropout > 0 && this.training && k < this.numLayers - 1 ? layerOut.map((o) => dropout(o, { p: this.dropout, training: true })) : layerOut;
     });
-    let out = steps.length === 0 ? zeros([0, n, this.hiddenSize], { dtype: x.dtype }) : stack(steps, 0);
+    let out = steps.length === 0 ? zeros([0, n, D * this.hiddenSize], { dtype: x.dtype }) : stack(steps, 0);
     if (batched && this.batchFirst) out = transpose(out, 0, 1);
     if (!batched) out = squeeze(out, 1);
     const fin = finals.map((f) => {
@@ -314,6 +351,7 @@ abstract class RNNBase<S> extends Module<[Tensor, (S | null)?], [Tensor, S]> {
     if (!this.bias) s += `, bias=${pyBool(false)}`;
     if (this.batchFirst) s += `, batch_first=${pyBool(true)}`;
     if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += `, bidirectional=${pyBool(true)}`;
     return s;
   }
 }

@@ -125,6 +125,23 @@ function checkPadding(a: WindowAttrs): void {
   });
 }
 
+/**
+ * PyTorch's avg_pool3d (pool3d_shape_check with check_input_size) refuses an input smaller than
+ * the kernel in any dimension, padding or not, where the 1-d and 2-d pools (and max_pool3d) accept
+ * it in ceil mode; convkit follows it so that a model behaves the same in both.
+ */
+function checkInputCoversKernel(a: WindowAttrs, x: Tensor, spatial: readonly number[]): void {
+  const d = spatial.findIndex((n, i) => n < a.kernel[i]!);
+  if (d < 0) return;
+  throw new ShapeError({
+    op: a.op,
+    arg: 'input',
+    expected: `spatial sizes at least the kernel size ${fmtShape(a.kernel)} (PyTorch's avg_pool3d rule, padding not counted)`,
+    got: `shape ${fmtShape(x.shape)}`,
+    message: `${a.op}: input ${fmtShape(x.shape)} is smaller than the kernel ${fmtShape(a.kernel)} in spatial dimension ${d} (${spatial[d]} < ${a.kernel[d]}); PyTorch's avg_pool3d requires every spatial size to be at least the kernel size, padding not counted`,
+  });
+}
+
 /** Output sizes by the shared formula; a size below 1 is a ShapeError showing the formula. */
 function windowOutSizes(a: WindowAttrs, x: Tensor, spatial: readonly number[]): number[] {
   return spatial.map((n, d) => {
@@ -186,6 +203,7 @@ export function maxPoolPlan(x: Tensor, a: WindowAttrs): PoolPlan {
 export function avgPoolPlan(x: Tensor, a: AvgAttrs): AvgPoolPlan {
   const { lead, planes, spatial } = poolLayout(a.op, x, a.nd);
   checkPadding(a);
+  if (a.nd === 3) checkInputCoversKernel(a, x, spatial);
   const outSp = windowOutSizes(a, x, spatial);
   const lo: Int32Array[] = [];
   const hi: Int32Array[] = [];

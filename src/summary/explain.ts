@@ -34,6 +34,19 @@ export function line(quantity: string, formula: string, value: number, note = ''
 }
 
 /**
+ * Where an analysis wants the layer's MACs written: the summary fills it with the count of the
+ * ops the layer ran and their terms (see op_counts.ts). `note` says what the count means.
+ */
+export function macsSlot(note: string): Explanation {
+  return { quantity: 'MACs', formula: '', value: 0, text: '', note };
+}
+
+/** True for a `macsSlot` not yet filled. */
+export function isMacsSlot(e: Explanation): boolean {
+  return e.quantity === 'MACs' && e.text === '';
+}
+
+/**
  * A line whose formula text comes from elsewhere already ending in ` = value` (convOutFormula's
  * format): kept verbatim so the printed text is exactly the shared formula's.
  */

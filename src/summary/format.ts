@@ -27,7 +27,7 @@ function otherText(r: SummaryRow): string {
 
 export function formatSummary(result: SummaryResult, options: FormatOptions = {}): string {
   const header = ['Layer (type)', 'Output shape', 'Params', 'MACs', 'Other ops'];
-  const body = result.rows.map((r) => [`${r.name} (${r.description})`, shapeText(r.outputShape), r.params === 0 ? '--' : fmtInt(r.params), macsText(r), otherText(r)]);
+  const body = result.rows.map((r) => [`${'  '.repeat(r.depth)}${r.name} (${r.description})`, shapeText(r.outputShape), r.params === 0 ? '--' : fmtInt(r.params), macsText(r), otherText(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmtRow = (cells: readonly string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ').trimEnd();

@@ -37,6 +37,7 @@ export type {
   LinearLayerSpec,
   MaxPoolLayerSpec,
   OtherOps,
+  ResidualLayerSpec,
   SummarizeOptions,
   SummaryResult,
   SummaryRow,

@@ -1,25 +1,19 @@
 /**
- * One summary row per layer spec: output shape, parameters, MACs, other ops and the working.
- * Convolutions and pools live in layers_conv.ts / layers_pool.ts; this file has the rest and the
- * dispatcher.
+ * What a layer spec says about its row before anything runs: output shape, parameters, buffers,
+ * a description and the working of shapes and parameters. Convolutions and pools live in
+ * layers_conv.ts / layers_pool.ts; this file has the rest and the dispatcher.
  *
- * Counting rules here:
- * - linear on (*, in): params in·out (+ out); MACs ∏(leading dims)·in·out; bias additions
- *   ∏(leading)·out go to otherOps.
- * - activations: 0 MACs; relu/sigmoid/tanh/gelu are one elementwise evaluation per element;
- *   softmax is one exp per element ('elementwise'), one addition per element (the sums) and one
- *   division per element.
- * - batch norm: MACs as fvcore counts inference (eval mode): ∏(input)·2 with affine (normalise,
- *   then scale and shift), ∏(input)·1 without. params 2C (gamma, beta) when affine; the running
- *   mean and variance are buffers (2C), not parameters; num_batches_tracked is not counted.
- *   torchinfo would instead report N·2C "Mult-Adds" (its rule multiplies each parameter by the
- *   batch size), which ignores the spatial size; see `macsNote`.
- * - flatten: a view, no work and no new activation memory; dropout: identity at inference, 0 ops.
- * - custom layers: MACs unknown (null) with a reason, never 0.
+ * MACs and other ops are not computed here: the summary counts them from the ops the layer runs
+ * (op_counts.ts). An analysis leaves a `MACs` slot in its working (`macsSlot`) where that count
+ * and its terms are written in.
+ *
+ * Rules here: linear on (*, in): params in·out (+ out); batch norm: params 2C (gamma, beta) when
+ * affine, the running mean and variance are buffers (2C), num_batches_tracked is not counted;
+ * flatten is a view (no new activation memory); custom layers state their own counts.
  */
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { normDim } from '../shape.js';
-import { boolOf, line, posInt, prodText, product } from './explain.js';
+import { boolOf, line, macsSlot, posInt, prodText, product } from './explain.js';
 import { analyzeConv, analyzeConvTranspose } from './layers_conv.js';
 import { analyzeAdaptiveAvgPool, analyzeAvgPool, analyzeMaxPool } from './layers_pool.js';
 import type {
@@ -31,7 +25,7 @@ import type {
   FlattenLayerSpec,
   LayerSpec,
   LinearLayerSpec,
-  OtherOps,
+  ResidualLayerSpec,
 } from './spec.js';
 
 /** A row before it gets its index and name. */
@@ -41,15 +35,16 @@ export interface LayerAnalysis {
   readonly params: number;
   readonly trainable: number;
   readonly buffers: number;
-  readonly macs: number | null;
+  /** A remark on the layer's work (e.g. dropout is the identity at inference), or ''. */
   readonly macsNote: string;
-  readonly otherOps: readonly OtherOps[];
   readonly activationElements: number;
   readonly explain: readonly Explanation[];
 }
 
 const CLASS_NAMES: Record<string, string> = {
   relu: 'ReLU',
+  leakyRelu: 'LeakyReLU',
+  logSoftmax: 'LogSoftmax',
   gelu: 'GELU',
   sigmoid: 'Sigmoid',
   tanh: 'Tanh',
@@ -87,16 +82,14 @@ function linearRow(spec: LinearLayerSpec, input: readonly number[], explain: boo
   }
   const outShape = [...lead, out];
   const params = inF * out + (bias ? out : 0);
-  const macs = product(lead) * inF * out;
-  const other: OtherOps[] = bias ? [{ kind: 'additions', count: product(lead) * out, what: 'bias additions' }] : [];
   const lines = explain
     ? [
         line('params', bias ? `${out} * ${inF} + ${out}` : `${out} * ${inF}`, params, bias ? 'weight + bias' : 'weight, no bias'),
-        line('MACs', prodText([...lead, inF, out]), macs, 'leading dims * in * out'),
+        macsSlot('leading dims * in * out'),
         activationsLine(outShape),
       ]
     : [];
-  return { description: `linear ${inF}→${out}${bias ? '' : ' nobias'}`, outputShape: outShape, params, trainable: params, buffers: 0, macs, macsNote: '', otherOps: other, activationElements: product(outShape), explain: lines };
+  return { description: `linear ${inF}→${out}${bias ? '' : ' nobias'}`, outputShape: outShape, params, trainable: params, buffers: 0, macsNote: '', activationElements: product(outShape), explain: lines };
 }
 
 function flattenRow(spec: FlattenLayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
@@ -108,28 +101,20 @@ function flattenRow(spec: FlattenLayerSpec, input: readonly number[], explain: b
   const merged = input.slice(s, e + 1);
   const out = [...input.slice(0, s), product(merged), ...input.slice(e + 1)];
   const lines = explain ? [line('features', prodText(merged), product(merged), `dims ${s}..${e} merged; a view: no new memory`)] : [];
-  return { description: `flatten ${s}..${e}`, outputShape: out, params: 0, trainable: 0, buffers: 0, macs: 0, macsNote: '', otherOps: [], activationElements: 0, explain: lines };
+  return { description: `flatten ${s}..${e}`, outputShape: out, params: 0, trainable: 0, buffers: 0, macsNote: '', activationElements: 0, explain: lines };
 }
 
 function activationRow(spec: ActivationLayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
   const n = product(input);
-  let other: OtherOps[];
   let description: string = spec.type;
-  if (spec.type === 'softmax') {
-    const d = normDim('softmax', spec.dim ?? -1, input.length);
-    description = `softmax dim=${d}`;
-    other = [
-      { kind: 'elementwise', count: n, what: 'exp' },
-      { kind: 'additions', count: n, what: 'sums' },
-      { kind: 'divisions', count: n, what: 'normalisation' },
-    ];
-  } else {
-    other = [{ kind: 'elementwise', count: n, what: spec.type }];
+  if (spec.type === 'softmax' || spec.type === 'logSoftmax') {
+    const d = normDim(spec.type, spec.dim ?? 1, input.length);
+    description = `${spec.type} dim=${d}`;
+  } else if (spec.type === 'leakyRelu') {
+    description = `leakyRelu ${spec.negativeSlope ?? 0.01}`;
   }
-  const lines = explain
-    ? [line('elementwise', prodText(input), n, spec.type === 'softmax' ? 'exp per element; as many additions and divisions' : `one ${spec.type} per element`), line('MACs', '', 0, 'activations multiply nothing'), activationsLine(input)]
-    : [];
-  return { description, outputShape: input.slice(), params: 0, trainable: 0, buffers: 0, macs: 0, macsNote: '', otherOps: other, activationElements: n, explain: lines };
+  const lines = explain ? [macsSlot('activations multiply nothing'), activationsLine(input)] : [];
+  return { description, outputShape: input.slice(), params: 0, trainable: 0, buffers: 0, macsNote: '', activationElements: n, explain: lines };
 }
 
 function batchNormRow(spec: BatchNormLayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
@@ -147,29 +132,26 @@ function batchNormRow(spec: BatchNormLayerSpec, input: readonly number[], explai
   const affine = boolOf(op, 'affine', spec.affine, true);
   const track = boolOf(op, 'trackRunningStats', spec.trackRunningStats, true);
   const params = affine ? 2 * c : 0;
-  const n = product(input);
-  const per = affine ? 2 : 1;
-  const macs = n * per;
-  const note = `fvcore (eval mode): elements * ${per}${affine ? ' (normalise, then scale and shift)' : ''}; torchinfo would report N * params = ${input[0]! * params}`;
   const lines = explain
     ? [
         line('params', affine ? `2 * ${c}` : '0', params, affine ? 'gamma and beta' : 'affine = false'),
         line('buffers', track ? `2 * ${c}` : '0', track ? 2 * c : 0, 'running mean and variance, not parameters'),
-        line('MACs', `${prodText(input)} * ${per}`, macs, 'fvcore eval-mode rule'),
+        macsSlot('eval mode: per-channel scale and shift from the running statistics, then one multiply-add per element'),
         activationsLine(input),
       ]
     : [];
-  return { description: `${op} ${c}${affine ? '' : ' noaffine'}`, outputShape: input.slice(), params, trainable: params, buffers: track ? 2 * c : 0, macs, macsNote: note, otherOps: [], activationElements: n, explain: lines };
+  return { description: `${op} ${c}${affine ? '' : ' noaffine'}`, outputShape: input.slice(), params, trainable: params, buffers: track ? 2 * c : 0, macsNote: '', activationElements: product(input), explain: lines };
 }
 
 function dropoutRow(spec: DropoutLayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
   const p = spec.p ?? 0.5;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError({ op: 'dropout', arg: 'p', expected: 'a probability in [0, 1]', got: fmtValue(p) });
   const n = product(input);
-  const lines = explain ? [line('MACs', '', 0, 'identity at inference'), activationsLine(input)] : [];
-  return { description: `dropout p=${p}`, outputShape: input.slice(), params: 0, trainable: 0, buffers: 0, macs: 0, macsNote: 'identity at inference', otherOps: [], activationElements: n, explain: lines };
+  const lines = explain ? [macsSlot('identity at inference'), activationsLine(input)] : [];
+  return { description: `dropout p=${p}`, outputShape: input.slice(), params: 0, trainable: 0, buffers: 0, macsNote: 'identity at inference', activationElements: n, explain: lines };
 }
 
+/** A custom layer: everything as the caller states it; its MACs are the stated ones, or unknown. */
 function customRow(spec: CustomLayerSpec, explain: boolean): LayerAnalysis {
   const op = spec.name;
   const out = spec.outputShape.map((d) => {
@@ -181,15 +163,53 @@ function customRow(spec: CustomLayerSpec, explain: boolean): LayerAnalysis {
   for (const [arg, v] of [['params', params], ['trainable', trainable]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new ValueError({ op, arg, expected: 'a non-negative integer', got: fmtValue(v) });
   }
-  const reason = spec.reason ?? `the summary does not know how to count the work of ${spec.name}`;
-  const known = spec.macs !== undefined && Number.isInteger(spec.macs) && spec.macs >= 0 ? spec.macs : null;
+  const known = declaredMacs(spec);
+  const reason = known !== null ? spec.reason ?? '' : spec.reason ?? `the summary does not know how to count the work of ${spec.name}`;
   const lines = explain
-    ? [line('params', '', params, 'as stated by the caller'), ...(known !== null ? [line('MACs', spec.macsFormula ?? '', known, '')] : []), activationsLine(out)]
+    ? [line('params', '', params, 'as stated by the caller'), ...(known !== null ? [line('MACs', spec.macsFormula ?? '', known, 'as stated by the caller')] : []), activationsLine(out)]
     : [];
-  return { description: `${spec.name} (custom)`, outputShape: out, params, trainable, buffers: 0, macs: known, macsNote: known !== null ? spec.reason ?? '' : reason, otherOps: [], activationElements: product(out), explain: lines };
+  return { description: `${spec.name} (custom)`, outputShape: out, params, trainable, buffers: 0, macsNote: reason, activationElements: product(out), explain: lines };
 }
 
-export function analyzeLayer(spec: LayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
+/** A custom spec's stated MACs, or null when it states none (then the row's MACs are unknown). */
+export function declaredMacs(spec: CustomLayerSpec): number | null {
+  return spec.macs !== undefined && Number.isInteger(spec.macs) && spec.macs >= 0 ? spec.macs : null;
+}
+
+/**
+ * A residual block's own row: its body's shapes are checked in order (errors name the inner
+ * layer) and must end where they started; the block itself adds the body's output to its input.
+ */
+function residualRow(spec: ResidualLayerSpec, input: readonly number[], explain: boolean, inner: (spec: LayerSpec, shape: readonly number[], index: number) => readonly number[]): LayerAnalysis {
+  if (!Array.isArray(spec.layers)) throw new ValueError({ op: 'residual', arg: 'layers', expected: 'an array of layer specs', got: fmtValue(spec.layers) });
+  let shape: readonly number[] = input;
+  spec.layers.forEach((l, i) => {
+    shape = inner(l, shape, i + 1);
+  });
+  if (shape.length !== input.length || shape.some((d, i) => d !== input[i])) {
+    throw new ShapeError({
+      op: 'residual',
+      arg: 'layers',
+      expected: `layers that keep the block's input shape ${fmtShape(input)} (their output is added to it)`,
+      got: `output shape ${fmtShape(shape)}`,
+      message: `residual: the block's layers turn ${fmtShape(input)} into ${fmtShape(shape)}; a residual block must keep its input's shape (its output is added to its input)`,
+    });
+  }
+  const n = product(input);
+  const lines = explain ? [macsSlot('the block adds its layers\' output to its input (additions, not MACs)'), activationsLine(input)] : [];
+  return { description: `residual: x + f(x), ${spec.layers.length} layer${spec.layers.length === 1 ? '' : 's'}`, outputShape: input.slice(), params: 0, trainable: 0, buffers: 0, macsNote: '', activationElements: n, explain: lines };
+}
+
+/**
+ * The analysis of one spec on a batched input. `inner` walks a residual block's layers (the
+ * caller's shape rule, so errors name the inner layer); by default they are analysed in turn.
+ */
+export function analyzeLayer(
+  spec: LayerSpec,
+  input: readonly number[],
+  explain: boolean,
+  inner: (spec: LayerSpec, shape: readonly number[], index: number) => readonly number[] = (l, shape) => analyzeLayer(l, shape, false).outputShape,
+): LayerAnalysis {
   switch (spec.type) {
     case 'conv1d':
     case 'conv2d':
@@ -216,10 +236,12 @@ export function analyzeLayer(spec: LayerSpec, input: readonly number[], explain:
     case 'flatten':
       return flattenRow(spec, input, explain);
     case 'relu':
+    case 'leakyRelu':
     case 'sigmoid':
     case 'tanh':
     case 'gelu':
     case 'softmax':
+    case 'logSoftmax':
       return activationRow(spec, input, explain);
     case 'batchNorm1d':
     case 'batchNorm2d':
@@ -227,6 +249,8 @@ export function analyzeLayer(spec: LayerSpec, input: readonly number[], explain:
       return batchNormRow(spec, input, explain);
     case 'dropout':
       return dropoutRow(spec, input, explain);
+    case 'residual':
+      return residualRow(spec, input, explain, inner);
     case 'custom':
       return customRow(spec, explain);
     default: {

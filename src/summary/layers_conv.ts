@@ -1,21 +1,17 @@
 /**
- * Summary rows of convolutions. Every shape and MAC count is read from `convInfo` (the same
- * geometry the kernels run on); output sizes are explained with `convOutFormula`.
+ * Summary rows of convolutions. Every shape is read from `convInfo` (the same geometry the kernels
+ * run on); output sizes are explained with `convOutFormula`.
  *
- * Counting rules:
- * - params = Cout·(Cin/groups)·∏k (+ Cout bias); for a transposed conv the weight is
- *   [Cin, Cout/groups, ...k], so params = Cin·(Cout/groups)·∏k (+ Cout).
- * - MACs (convInfo) = N·Cout·∏out·(Cin/groups)·∏k, or transposed N·Cin·∏in·(Cout/groups)·∏k
- *   (every input element is scattered through every tap of its group's kernels).
- * - The bias additions N·Cout·∏out are not MACs: they are listed in otherOps ('additions').
- *   (torchinfo folds them into its Mult-Adds; fvcore ignores them.)
+ * params = Cout·(Cin/groups)·∏k (+ Cout bias); for a transposed conv the weight is
+ * [Cin, Cout/groups, ...k], so params = Cin·(Cout/groups)·∏k (+ Cout). MACs are the conv op's own
+ * count (op_counts.ts writes its terms).
  */
 import { ValueError, fmtValue } from '../errors.js';
 import { convInfo } from '../ops/conv_geometry.js';
 import type { ConvGeometry, ConvOptions, ConvTransposeOptions } from '../ops/conv_geometry.js';
 import { convOutFormula, convTransposeOutFormula, ntuple } from '../shape.js';
-import { axisNames, boolOf, line, lineFromFormula, posInt, prodText, product } from './explain.js';
-import type { ConvLayerSpec, ConvTransposeLayerSpec, Explanation, OtherOps } from './spec.js';
+import { axisNames, boolOf, line, lineFromFormula, macsSlot, posInt, prodText, product } from './explain.js';
+import type { ConvLayerSpec, ConvTransposeLayerSpec, Explanation } from './spec.js';
 import type { LayerAnalysis } from './layers.js';
 import { checkRank } from './layers_pool.js';
 
@@ -37,20 +33,6 @@ function describe(g: ConvGeometry, mode: string): string {
   return parts.join(' ');
 }
 
-function otherOpsOf(g: ConvGeometry): OtherOps[] {
-  if (!g.hasBias) return [];
-  return [{ kind: 'additions', count: g.batch * g.outChannels * product(g.outSize), what: 'bias additions' }];
-}
-
-function macsLine(g: ConvGeometry): Explanation {
-  const lead = g.batch === 1 ? [] : [g.batch];
-  const terms = g.transposed
-    ? [...lead, g.inChannels, ...g.inSize, `(${g.outChannels}/${g.groups})`, ...g.kernel]
-    : [...lead, g.outChannels, ...g.outSize, `(${g.inChannels}/${g.groups})`, ...g.kernel];
-  const note = g.transposed ? 'counted from the input: N * Cin * in * (Cout/groups) * k' : 'N * Cout * out * (Cin/groups) * k';
-  return line('MACs', prodText(terms), g.macs, g.batch === 1 ? note.replace('N * ', '') : note);
-}
-
 function paramsLine(g: ConvGeometry, params: number): Explanation {
   const w = g.transposed
     ? prodText([g.inChannels, `(${g.outChannels}/${g.groups})`, ...g.kernel])
@@ -66,11 +48,9 @@ function finish(g: ConvGeometry, params: number, sizeLines: Explanation[], expla
     params,
     trainable: params,
     buffers: 0,
-    macs: g.macs,
     macsNote: '',
-    otherOps: otherOpsOf(g),
     activationElements: act,
-    explain: explain ? [...sizeLines, paramsLine(g, params), macsLine(g), line('activations', prodText(g.outShape), act, 'output elements kept for backward')] : [],
+    explain: explain ? [...sizeLines, paramsLine(g, params), macsSlot(''), line('activations', prodText(g.outShape), act, 'output elements kept for backward')] : [],
   };
 }
 

@@ -3,7 +3,8 @@
  * (ops/pool_plan.ts): the plan is built for an empty batch (a zero-element tensor, so nothing is
  * allocated) and `poolOps` is read with the real number of (n, c) planes.
  *
- * Counting rules: pools do no multiply-accumulates (MACs 0). Their work goes to otherOps:
+ * The working shows their work, which is not multiply-accumulates (the row's counts come from the
+ * ops, op_counts.ts, by the same `poolOps`):
  * - max pools: one comparison per window tap inside the input (padding taps are not counted);
  * - average pools: one addition per window tap inside the input, plus one division per output.
  */
@@ -12,8 +13,8 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { adaptiveAvgPoolPlan, avgPoolPlan, maxPoolPlan, poolOps } from '../ops/pool_plan.js';
 import type { AdaptiveAttrs, AvgAttrs, PoolPlan, WindowAttrs } from '../ops/pool_plan.js';
 import { convOutFormula, ntuple } from '../shape.js';
-import { axisNames, boolOf, line, lineFromFormula, prodText, product } from './explain.js';
-import type { AdaptiveAvgPoolLayerSpec, AvgPoolLayerSpec, Explanation, MaxPoolLayerSpec, OtherOps } from './spec.js';
+import { axisNames, boolOf, line, lineFromFormula, macsSlot, prodText, product } from './explain.js';
+import type { AdaptiveAvgPoolLayerSpec, AvgPoolLayerSpec, Explanation, MaxPoolLayerSpec } from './spec.js';
 import type { LayerAnalysis } from './layers.js';
 
 function rankOf(type: string): number {
@@ -89,7 +90,7 @@ function tapsLine(kind: string, out: readonly number[], k: readonly number[], ta
   return line(kind, '', taps, 'window taps inside the input, padding and clipped taps excluded (pool plan)');
 }
 
-function poolRow(description: string, out: number[], other: OtherOps[], lines: Explanation[], explain: boolean): LayerAnalysis {
+function poolRow(description: string, out: number[], lines: Explanation[], explain: boolean): LayerAnalysis {
   const act = product(out);
   return {
     description,
@@ -97,11 +98,9 @@ function poolRow(description: string, out: number[], other: OtherOps[], lines: E
     params: 0,
     trainable: 0,
     buffers: 0,
-    macs: 0,
     macsNote: '',
-    otherOps: other,
     activationElements: act,
-    explain: explain ? [...lines, line('MACs', '', 0, 'pools multiply nothing; see other ops'), line('activations', prodText(out), act, 'output elements kept for backward')] : [],
+    explain: explain ? [...lines, macsSlot('pools multiply nothing; see other ops'), line('activations', prodText(out), act, 'output elements kept for backward')] : [],
   };
 }
 
@@ -111,7 +110,7 @@ export function analyzeMaxPool(spec: MaxPoolLayerSpec, input: readonly number[],
   const a = windowAttrs(spec, r, spec.dilation);
   const { out, taps } = fromPlan(maxPoolPlan(emptyLike(input), a), input);
   const lines = [...sizeLines(a, input, out), tapsLine('comparisons', out, a.kernel, taps)];
-  return poolRow(describeWindow(a), out, [{ kind: 'comparisons', count: taps, what: 'window taps (max)' }], lines, explain);
+  return poolRow(describeWindow(a), out, lines, explain);
 }
 
 export function analyzeAvgPool(spec: AvgPoolLayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
@@ -129,11 +128,7 @@ export function analyzeAvgPool(spec: AvgPoolLayerSpec, input: readonly number[],
   const { out, taps } = fromPlan(avgPoolPlan(emptyLike(input), a), input);
   const outs = product(out);
   const lines = [...sizeLines(a, input, out), tapsLine('additions', out, a.kernel, taps), line('divisions', prodText(out), outs, 'one per output')];
-  const other: OtherOps[] = [
-    { kind: 'additions', count: taps, what: 'window taps (sum)' },
-    { kind: 'divisions', count: outs, what: 'one per output (mean)' },
-  ];
-  return poolRow(describeWindow(a), out, other, lines, explain);
+  return poolRow(describeWindow(a), out, lines, explain);
 }
 
 export function analyzeAdaptiveAvgPool(spec: AdaptiveAvgPoolLayerSpec, input: readonly number[], explain: boolean): LayerAnalysis {
@@ -154,9 +149,5 @@ export function analyzeAdaptiveAvgPool(spec: AdaptiveAvgPoolLayerSpec, input: re
     line('additions', '', taps, 'adaptive window taps: windows [floor(i*in/out), ceil((i+1)*in/out)) (pool plan)'),
     line('divisions', prodText(out), outs, 'one per output'),
   ];
-  const other: OtherOps[] = [
-    { kind: 'additions', count: taps, what: 'window taps (sum)' },
-    { kind: 'divisions', count: outs, what: 'one per output (mean)' },
-  ];
-  return poolRow(`${op} ${out.slice(2).join('x')}`, out, other, lines, explain);
+  return poolRow(`${op} ${out.slice(2).join('x')}`, out, lines, explain);
 }

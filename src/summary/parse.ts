@@ -14,7 +14,9 @@
  *   architecture = input , { "|" , layer } ;
  *   input        = int , [ "x" , int , [ "x" , int , [ "x" , int ] ] ] ;   ("×" also accepted)
  *   layer        = conv | convT | maxpool | avgpool | adaptive | fc | "flatten"
- *                | "relu" | "sigmoid" | "tanh" | "gelu" | "softmax" | bn | dropout ;
+ *                | "relu" | "sigmoid" | "tanh" | "gelu" | "softmax" | "logsoftmax"
+ *                | leaky | bn | dropout | res ;
+ *   res          = "res(" , layer , { "|" , layer } , ")" ;   (output added to input: same shape)
  *   conv         = "conv" , int , { convopt } ;           (k is required)
  *   convopt      = "k" size | "s" size | "p" size | "p=" ( "same" | "valid" | "full" )
  *                | "d" size | "g" int | "nobias"
@@ -27,12 +29,15 @@
  *   fc           = ( "fc" | "linear" ) , int , [ "nobias" ] ;   (flattens a spatial input first)
  *   bn           = "bn" , [ "noaffine" ] ;
  *   dropout      = "dropout" , [ number ] ;                (default 0.5)
+ *   leaky        = "leakyrelu" , [ number ] ;              (negative slope, default 0.01)
  *   size         = int , { "x" , int } ;                  (one value, or one per spatial dimension)
  *   int          = digit , { digit } ;
  *
  * Notes: pool strides default to the kernel size; `nopad` is countIncludePad = false; `op` is a
  * transposed convolution's outputPadding; `p=same` follows conv2d's 'same' rule. Each option may
- * appear once per layer.
+ * appear once per layer. `res( ... )` is a residual block: its layers run in order and their output
+ * is added to the block's input (so they must keep its shape); blocks nest. Layers are numbered in
+ * reading order, a block and then its layers.
  *
  * Errors are `ArchitectureError`s (a ValueError) giving the layer number (the input is layer 0),
  * the layer's text, the 0-based character offset of the bad token and what was expected, e.g.
@@ -76,17 +81,26 @@ interface Segment {
   readonly tokens: readonly Token[];
 }
 
-function segments(src: string): Segment[] {
-  const out: Segment[] = [];
-  let start = 0;
-  for (let i = 0; i <= src.length; i++) {
-    if (i < src.length && src[i] !== '|') continue;
+/**
+ * Splits src[from, to) at the "|" outside parentheses into segments (offsets absolute in src),
+ * numbered later in reading order (a residual block, then its layers, then what follows it).
+ */
+function segments(src: string, from: number, to: number): Omit<Segment, 'layer'>[] {
+  const out: Omit<Segment, 'layer'>[] = [];
+  let start = from;
+  let depth = 0;
+  for (let i = from; i <= to; i++) {
+    if (i < to) {
+      if (src[i] === '(') depth++;
+      else if (src[i] === ')') depth--;
+      if (src[i] !== '|' || depth > 0) continue;
+    }
     const raw = src.slice(start, i);
     const tokens: Token[] = [];
     const re = /\S+/g;
     for (let m = re.exec(raw); m !== null; m = re.exec(raw)) tokens.push({ text: m[0], offset: start + m.index });
     const lead = raw.length - raw.trimStart().length;
-    out.push({ text: raw.trim(), offset: start + lead, layer: out.length, tokens });
+    out.push({ text: raw.trim(), offset: start + lead, tokens });
     start = i + 1;
   }
   return out;
@@ -194,7 +208,8 @@ function spec<T extends LayerSpec>(base: T, extra: Record<string, unknown>): T {
 }
 
 const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'gelu', 'softmax'] as const;
-const KEYWORDS = 'conv, convT, maxpool, avgpool, adaptiveavg, fc, linear, flatten, relu, sigmoid, tanh, gelu, softmax, bn, dropout';
+const KEYWORDS = 'conv, convT, maxpool, avgpool, adaptiveavg, fc, linear, flatten, relu, leakyrelu, sigmoid, tanh, gelu, softmax, logsoftmax, bn, dropout, res(';
+const PROB = /^(\d+\.?\d*|\.\d+)$/;
 
 function parseInput(seg: Segment): number[] {
   const expected = 'an input shape C, CxL, CxHxW or CxDxHxW of positive integers (no batch), e.g. 3x128x128';
@@ -209,14 +224,45 @@ function parseInput(seg: Segment): number[] {
 /** Parses an architecture string into an input shape (no batch) and layer specs. */
 export function parseArchitecture(src: string): Architecture {
   if (typeof src !== 'string') throw new ValueError({ op: 'summary', arg: 'architecture', expected: 'a string', got: typeof src });
-  const segs = segments(src);
-  const inputShape = parseInput(segs[0]!);
-  let rank = inputShape.length - 1; // spatial rank; 0 = flat features
+  let n = 1;
+  const next = (): number => n++;
+  const segs = segments(src, 0, src.length);
+  const inputShape = parseInput({ ...segs[0]!, layer: 0 });
+  const { layers } = parseLayers(src, segs.slice(1), inputShape.length - 1, next);
+  return { inputShape, layers };
+}
+
+/** A residual block's segment: `res(` ... `)`; returns the inner range or null. */
+function blockRange(src: string, seg: Segment): { from: number; to: number } | null {
+  if (!/^res\s*\(/.test(seg.text)) return null;
+  const open = src.indexOf('(', seg.offset);
+  const end = seg.offset + seg.text.length;
+  if (src[end - 1] !== ')') {
+    throw fail(seg, end, '', 'unclosed "res("', 'a closing ")" ending the residual block, e.g. res( conv 8 k3 p1 | relu )');
+  }
+  return { from: open + 1, to: end - 1 };
+}
+
+/** Parses layer segments on an input of spatial rank `rank` (0 = flat); returns specs and the rank after. */
+function parseLayers(src: string, raws: readonly Omit<Segment, 'layer'>[], rank0: number, next: () => number): { layers: LayerSpec[]; rank: number } {
+  let rank = rank0;
   const layers: LayerSpec[] = [];
-  for (const seg of segs.slice(1)) {
+  for (const raw of raws) {
+    const seg: Segment = { ...raw, layer: next() };
     const [kw, ...rest] = seg.tokens;
     if (kw === undefined) throw fail(seg, seg.offset, '', 'empty layer', `a layer (${KEYWORDS})`);
     const origin: LayerOrigin = { text: seg.text, layer: seg.layer, offset: seg.offset };
+    const block = blockRange(src, seg);
+    if (block !== null) {
+      const inner = segments(src, block.from, block.to);
+      const body = parseLayers(src, inner, rank, next);
+      if (body.rank !== rank) {
+        throw fail(seg, seg.offset, seg.text, 'a residual block that changes the rank of its input', 'layers that keep the input\'s shape (their output is added to the input)');
+      }
+      layers.push({ type: 'residual', layers: body.layers, origin });
+      continue;
+    }
+    if (kw.text.startsWith('res(') || kw.text === 'res') throw fail(seg, kw.offset, kw.text, 'a residual block not written as res( ... )', 'res( layer | layer ... ) as the whole layer');
     const needSpatial = (): void => {
       if (rank === 0) throw fail(seg, kw.offset, kw.text, `"${kw.text}" on a flat input`, 'a spatial input (CxL, CxHxW or CxDxHxW); this layer comes after flatten/fc or a features-only input');
     };
@@ -284,17 +330,28 @@ export function parseArchitecture(src: string): Architecture {
         layers.push(spec({ type: `batchNorm${rank === 0 ? 1 : r}d`, origin }, { affine: o['noaffine'] ? false : undefined }));
         break;
       }
-      case 'dropout': {
+      case 'dropout':
+      case 'leakyrelu': {
+        const dropout = kw.text === 'dropout';
         const p = rest[0];
-        let prob: number | undefined;
+        let v: number | undefined;
         if (p !== undefined) {
-          prob = Number(p.text);
-          if (!/^(\d+\.?\d*|\.\d+)$/.test(p.text) || !(prob >= 0 && prob <= 1)) throw fail(seg, p.offset, p.text, `bad dropout probability "${p.text}"`, 'a probability between 0 and 1, e.g. dropout 0.5');
+          v = Number(p.text);
+          const bad = dropout ? !PROB.test(p.text) || !(v >= 0 && v <= 1) : !Number.isFinite(v) || p.text.trim() === '';
+          if (bad) {
+            throw dropout
+              ? fail(seg, p.offset, p.text, `bad dropout probability "${p.text}"`, 'a probability between 0 and 1, e.g. dropout 0.5')
+              : fail(seg, p.offset, p.text, `bad negative slope "${p.text}"`, 'a number, e.g. leakyrelu 0.1');
+          }
         }
         options(seg, rest.slice(1), [], r);
-        layers.push(spec({ type: 'dropout', origin }, { p: prob }));
+        layers.push(dropout ? spec({ type: 'dropout', origin }, { p: v }) : spec({ type: 'leakyRelu', origin }, { negativeSlope: v }));
         break;
       }
+      case 'logsoftmax':
+        options(seg, rest, [], r);
+        layers.push({ type: 'logSoftmax', origin });
+        break;
       default: {
         const act = ACTIVATIONS.find((a) => a === kw.text);
         if (act === undefined) throw fail(seg, kw.offset, kw.text, `unknown layer "${kw.text}"`, `one of ${KEYWORDS}`);
@@ -303,5 +360,5 @@ export function parseArchitecture(src: string): Architecture {
       }
     }
   }
-  return { inputShape, layers };
+  return { layers, rank };
 }

@@ -102,12 +102,20 @@ export interface FlattenLayerSpec extends Named {
   readonly endDim?: number;
 }
 
-export type ActivationType = 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'softmax';
+export type ActivationType = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'softmax' | 'logSoftmax';
 
-/** Elementwise activations, and softmax over `dim` (default -1). */
+/** Elementwise activations, and (log-)softmax over `dim` (default 1, the channels or classes). */
 export interface ActivationLayerSpec extends Named {
   readonly type: ActivationType;
   readonly dim?: number;
+  /** leakyRelu only (default 0.01). */
+  readonly negativeSlope?: number;
+}
+
+/** A residual block: `layers` run in order and their output is added to the block's input. */
+export interface ResidualLayerSpec extends Named {
+  readonly type: 'residual';
+  readonly layers: readonly LayerSpec[];
 }
 
 /** torch.nn.BatchNorm1d/2d/3d. `numFeatures`, when given, is checked against the input's channels. */
@@ -155,6 +163,7 @@ export type LayerSpec =
   | ActivationLayerSpec
   | BatchNormLayerSpec
   | DropoutLayerSpec
+  | ResidualLayerSpec
   | CustomLayerSpec;
 
 export type LayerType = LayerSpec['type'];
@@ -180,8 +189,10 @@ export interface OtherOps {
 }
 
 export interface SummaryRow {
-  /** 1-based position in the layer list. */
+  /** 1-based position in the table. */
   readonly index: number;
+  /** Nesting below the model: 0 for its layers, 1 for the layers of a block inside it, ... */
+  readonly depth: number;
   readonly name: string;
   readonly type: LayerType;
   /** A compact description of the layer's configuration, e.g. `conv2d 3→32 k8x8 s2 p3`. */
@@ -236,12 +247,6 @@ export interface SummaryResult {
 export interface SummarizeOptions {
   /** Attach the working (formulas with numbers substituted) to every row. Default false. */
   readonly explain?: boolean;
-  /**
-   * The input shape each layer actually received, when the layers are not a simple chain (a model
-   * traced by `summary(model)`: residual branches, shared inputs). Default: each layer's input is
-   * the previous layer's output.
-   */
-  readonly inputShapes?: readonly (readonly number[])[];
 }
 
 /** float32: every memory figure is elements × 4 bytes. */

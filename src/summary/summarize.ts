@@ -1,24 +1,36 @@
 /**
- * `summarize(inputShape, layers, {explain})`: walks the layer specs from a batched input shape,
- * giving one row per layer and the totals. MACs and FLOPs are kept apart and labelled:
- * FLOPs = 2·MACs (a multiply and an add); comparisons, additions and elementwise evaluations that
- * are not multiply-accumulates are reported as "other ops" and never folded into either.
+ * `summarize(inputShape, layers, {explain})`: the summary of a list of layer specs (what an
+ * architecture string parses to). The shapes are checked layer by layer first (errors name the
+ * layer), then the layers are built as modules and traced like any model (model.ts), so their MACs
+ * are the ops' own counts. A `custom` spec becomes a stand-in whose output has the stated shape
+ * and whose row carries the stated counts. Building draws initial weights; the default
+ * generator's state is restored afterwards, so a summary never changes later random numbers.
  */
-import { ConvkitError, ValueError, fmtValue } from '../errors.js';
-import { analyzeLayer, className } from './layers.js';
-import { line, product } from './explain.js';
-import type { LayerSpec, SummarizeOptions, SummaryResult, SummaryRow } from './spec.js';
-import { BYTES_PER_ELEMENT } from './spec.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { zeros } from '../creation.js';
+import { defaultGenerator } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import { Module } from '../nn/module.js';
+import type { AnyModule } from '../nn/module.js';
+import { Sequential } from '../nn/container.js';
+import { Residual } from '../nn/residual.js';
+import type { TensorModule } from '../nn/container.js';
+import { layerModule } from '../models/architecture.js';
+import { className } from './layers.js';
+import { line } from './explain.js';
+import { resultOf, rowsOf } from './model.js';
+import { inLayer, layerOutputShape } from './shapes.js';
+import { traceModel } from './trace.js';
+import type { CustomLayerSpec, LayerSpec, SummarizeOptions, SummaryResult } from './spec.js';
 
-type ErrorCtor = new (f: { op: string; arg: string; expected: string; got: string; message?: string }) => ConvkitError;
-
-/** Re-raises a layer's error as the same class, prefixed with where in the model it happened. */
-function inLayer(e: unknown, index: number, spec: LayerSpec): unknown {
-  if (!(e instanceof ConvkitError)) return e;
-  const o = spec.origin;
-  const where = o !== undefined ? `layer ${o.layer} ("${o.text}") at character ${o.offset}` : `layer ${index} (${className(spec)})`;
-  const Ctor = e.constructor as ErrorCtor;
-  return new Ctor({ op: e.op, arg: e.arg, expected: e.expected, got: e.got, message: `summary: ${where}: ${e.message}` });
+/** A custom spec's stand-in: zeros of the stated output shape. */
+class DeclaredLayer extends Module {
+  constructor(readonly spec: CustomLayerSpec) {
+    super();
+  }
+  forward(): Tensor {
+    return zeros(this.spec.outputShape);
+  }
 }
 
 function checkInputShape(inputShape: unknown): number[] {
@@ -26,6 +38,24 @@ function checkInputShape(inputShape: unknown): number[] {
     throw new ValueError({ op: 'summarize', arg: 'inputShape', expected: 'a non-empty array of positive integers (batch first)', got: fmtValue(inputShape) });
   }
   return inputShape as number[];
+}
+
+/** Modules for `specs` (residual blocks' layers inside their block), each mapped to its spec. */
+function build(specs: readonly LayerSpec[], input: readonly number[], bySpec: Map<AnyModule, LayerSpec>): TensorModule[] {
+  let shape = input;
+  return specs.map((spec, i) => {
+    let m: TensorModule;
+    try {
+      if (spec.type === 'custom') m = new DeclaredLayer(spec) as unknown as TensorModule;
+      else if (spec.type === 'residual') m = new Residual(...build(spec.layers, shape, bySpec));
+      else m = layerModule(spec, shape);
+    } catch (e) {
+      throw inLayer(e, i + 1, spec);
+    }
+    bySpec.set(m as AnyModule, spec);
+    shape = layerOutputShape(spec, shape, i + 1);
+    return m;
+  });
 }
 
 /**
@@ -36,61 +66,27 @@ export function summarize(inputShape: readonly number[], layers: readonly LayerS
   const input = checkInputShape(inputShape);
   if (!Array.isArray(layers)) throw new ValueError({ op: 'summarize', arg: 'layers', expected: 'an array of layer specs', got: fmtValue(layers) });
   const explain = options.explain ?? false;
-  const rows: SummaryRow[] = [];
   let shape: readonly number[] = input;
   layers.forEach((spec, i) => {
-    const index = i + 1;
-    shape = options.inputShapes?.[i] ?? shape;
-    let a;
-    try {
-      a = analyzeLayer(spec, shape, explain);
-    } catch (e) {
-      throw inLayer(e, index, spec);
-    }
-    const mem = a.activationElements * BYTES_PER_ELEMENT;
-    const memLine = line('activation memory', `${a.activationElements} * ${BYTES_PER_ELEMENT}`, mem, 'bytes, float32');
-    rows.push({
-      index,
-      name: spec.name ?? `${className(spec)}-${index}`,
-      type: spec.type,
-      description: a.description,
-      inputShape: shape.slice(),
-      outputShape: a.outputShape.slice(),
-      params: a.params,
-      trainable: a.trainable,
-      buffers: a.buffers,
-      macs: a.macs,
-      macsNote: a.macsNote,
-      otherOps: a.otherOps,
-      activationElements: a.activationElements,
-      activationMemory: mem,
-      explain: explain ? [...a.explain, memLine] : [],
-    });
-    shape = a.outputShape;
+    shape = layerOutputShape(spec, shape, i + 1);
   });
-  const sum = (f: (r: SummaryRow) => number): number => rows.reduce((s, r) => s + f(r), 0);
-  const params = sum((r) => r.params);
-  const trainable = sum((r) => r.trainable);
-  const macs = sum((r) => r.macs ?? 0);
-  return {
-    inputShape: input.slice(),
-    outputShape: shape.slice(),
-    rows,
-    explained: explain,
-    totals: {
-      params,
-      trainable,
-      nonTrainable: params - trainable,
-      buffers: sum((r) => r.buffers),
-      macs,
-      flops: 2 * macs,
-      macsComplete: rows.every((r) => r.macs !== null),
-      otherOps: sum((r) => r.otherOps.reduce((s, o) => s + o.count, 0)),
-      activationMemory: sum((r) => r.activationMemory),
-      inputMemory: product(input) * BYTES_PER_ELEMENT,
-      paramMemory: params * BYTES_PER_ELEMENT,
+  const bySpec = new Map<AnyModule, LayerSpec>();
+  const rng = defaultGenerator.getState();
+  let model: Sequential;
+  try {
+    model = new Sequential(...build(layers, input, bySpec));
+  } finally {
+    defaultGenerator.setState(rng);
+  }
+  const { calls, output } = traceModel(model, input);
+  const rows = rowsOf(calls, explain, {
+    spec: (c) => bySpec.get(c.module) ?? null,
+    name: (c, index) => {
+      const spec = bySpec.get(c.module);
+      return spec?.name ?? (spec ? `${className(spec)}-${index}` : c.module.constructor.name);
     },
-  };
+  });
+  return resultOf(input, output, rows, explain);
 }
 
 /** The totals' working, for `formatSummary` with explanations. */

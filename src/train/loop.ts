@@ -4,16 +4,17 @@
  */
 import type { Tensor } from '../tensor.js';
 import { valuesOf } from '../tensor.js';
-import { tensor } from '../creation.js';
 import { noGrad } from '../autograd/tape.js';
 import { crossEntropy } from '../ops/loss.js';
 import { argmax, sum } from '../ops/reduce.js';
 import { eq } from '../ops/elementwise.js';
-import { stack, to } from '../ops/movement.js';
+import { cat, stack, to } from '../ops/movement.js';
 import type { Module } from '../nn/module.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
 import type { Batch } from '../data/loader.js';
 import type { Generator } from '../random.js';
+import type { Transform } from '../data/dataset.js';
+import { shiftImages } from '../data/augment.js';
 import type { TrainingDiagnostics } from './diagnostics.js';
 
 export interface StepReport {
@@ -33,10 +34,14 @@ export interface EpochResult {
   examples: number;
   /** Set when a non-finite loss stopped the epoch. */
   nonFinite?: { batch: number; loss: number; input: Tensor };
+  /** Set when `signal` or `shouldStop` ended the epoch before its last batch. */
+  stopped?: boolean;
 }
 
 export interface TrainEpochOptions {
-  /** Random translation of each image by up to this many pixels (0 = none). */
+  /** Applied to each batch's inputs [B, C, H, W] before the forward pass (see data.randomCrop, compose). */
+  augment?: Transform;
+  /** Random translation of each image by up to this many pixels (0 = none), drawn from `generator`. */
   augmentShift?: number;
   generator?: Generator;
   onStep?: (r: StepReport) => void;
@@ -44,40 +49,24 @@ export interface TrainEpochOptions {
   diagnostics?: TrainingDiagnostics;
   /** Returns true to stop after the current batch (e.g. on Ctrl-C). */
   shouldStop?: () => boolean;
+  /** Aborting it stops after the current batch (the model stays consistent: a step is never cut). */
+  signal?: AbortSignal;
 }
 
 /**
- * [loss, correct predictions] of a batch as one float32 tensor, computed where the logits are, so
+ * [loss, correct predictions] of a batch as one float32 tensor, computed where the predictions are, so
  * one asynchronous read brings both back (on a GPU, the step's only synchronisation).
  */
-function batchStats(loss: Tensor, logits: Tensor, target: Tensor): Tensor {
+function batchStats(loss: Tensor, pred: Tensor, target: Tensor): Tensor {
   return noGrad(() => {
-    const correct = sum(to(eq(argmax(logits, 1), target), 'float32'));
+    const correct = sum(to(eq(pred, target), 'float32'));
     return stack([to(loss, 'float32'), correct]);
   });
 }
 
-/**
- * Shifts each image of a [B, C, H, W] batch by a random (dy, dx) in [-s, s], filling with zeros:
- * the cheapest augmentation that still helps a small digit set generalise.
- */
+/** Shifts each image of a [B, C, H, W] batch by a random (dy, dx) in [-s, s] (see data.randomShift). */
 export function randomShift(x: Tensor, s: number, g: Generator): Tensor {
-  const [B = 0, C = 0, H = 0, W = 0] = x.shape;
-  const out = new Float32Array(x.numel);
-  const src = valuesOf(x);
-  for (let b = 0; b < B; b++) {
-    const dy = g.int(-s, s + 1);
-    const dx = g.int(-s, s + 1);
-    for (let c = 0; c < C; c++) {
-      const base = (b * C + c) * H * W;
-      for (let i = Math.max(0, dy); i < Math.min(H, H + dy); i++) {
-        const row = base + i * W;
-        const srow = base + (i - dy) * W;
-        for (let j = Math.max(0, dx); j < Math.min(W, W + dx); j++) out[row + j] = src[srow + j - dx]!;
-      }
-    }
-  }
-  return tensor(out, { shape: x.shape, dtype: x.dtype });
+  return shiftImages(x, s, g);
 }
 
 /** Lets the host's event loop run (signals, worker messages) between steps; works in Node and browsers. */
@@ -93,13 +82,19 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
   let correct = 0;
   let seen = 0;
   let b = 0;
+  let stopped = false;
   for (const batch of batches) {
-    const input = options.augmentShift && options.generator ? randomShift(batch.input, options.augmentShift, options.generator) : batch.input;
+    if (options.signal?.aborted) {
+      stopped = true;
+      break;
+    }
+    let input = options.augmentShift && options.generator ? randomShift(batch.input, options.augmentShift, options.generator) : batch.input;
+    if (options.augment) input = options.augment(input);
     optimizer.zeroGrad();
     const logits = model.forward(input) as Tensor;
     const loss = crossEntropy(logits, batch.target);
     // read before the update, so a non-finite loss stops the epoch with the weights that produced it
-    const [l = NaN, c = 0] = await batchStats(loss, logits, batch.target).read();
+    const [l = NaN, c = 0] = await batchStats(loss, argmax(logits, 1), batch.target).read();
     b++;
     if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, nonFinite: { batch: b, loss: l, input } };
     loss.backward();
@@ -111,29 +106,52 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     seen += n;
     options.onStep?.({ batch: b, batches: batches.length, loss: lossSum / seen, accuracy: correct / seen, seen });
     await breathe();
-    if (options.shouldStop?.()) break;
+    if (options.shouldStop?.() || options.signal?.aborted) {
+      stopped = b < batches.length;
+      break;
+    }
   }
-  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, ...(stopped ? { stopped } : {}) };
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  examples: number;
+  /** confusion[t][p]: examples of true class t predicted as p (classes = the logits' width). */
+  confusion: number[][];
 }
 
 /**
- * Mean loss and accuracy of `model` (in eval mode, without recording gradients). Asynchronous: on a
- * GPU the sums are read back once per batch.
+ * Mean loss, accuracy and confusion matrix of `model` (in eval mode, without recording gradients).
+ * Asynchronous: on a GPU each batch's sums and predictions come back in one read.
  */
-export async function evaluate(model: Module, batches: Iterable<Batch>): Promise<{ loss: number; accuracy: number; examples: number }> {
+export async function evaluate(model: Module, batches: Iterable<Batch>): Promise<EvalResult> {
   model.eval();
   let lossSum = 0;
   let correct = 0;
   let seen = 0;
+  let confusion: number[][] = [];
   for (const batch of batches) {
-    const stats = noGrad(() => {
+    const [packed, k] = noGrad(() => {
       const logits = model.forward(batch.input) as Tensor;
-      return batchStats(crossEntropy(logits, batch.target, { reduction: 'sum' }), logits, batch.target);
+      const pred = argmax(logits, 1);
+      const stats = batchStats(crossEntropy(logits, batch.target, { reduction: 'sum' }), pred, batch.target);
+      return [cat([stats, to(pred, 'float32')]), logits.shape[1] ?? 1] as const;
     });
-    const [l = NaN, c = 0] = await stats.read();
-    lossSum += l;
-    correct += c;
-    seen += batch.target.numel;
+    // [loss sum, correct, predicted class of each example]
+    const v = await packed.read();
+    const n = batch.target.numel;
+    if (confusion.length === 0) confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    lossSum += v[0]!;
+    correct += v[1]!;
+    const t = valuesOf(batch.target);
+    for (let i = 0; i < n; i++) {
+      const p = v[2 + i]!;
+      const row = confusion[t[i]!];
+      if (row !== undefined && p < k) row[p] = row[p]! + 1;
+    }
+    seen += n;
   }
-  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen };
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, confusion };
 }

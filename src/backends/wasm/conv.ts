@@ -20,6 +20,7 @@ import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { ConvPlan } from '../../ops/conv_ops.js';
 import { withGeometry } from '../../ops/conv_ops.js';
 import type { Block } from './heap.js';
+import { heap } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
 import { CONV, convDirectScratch, convForwardScratch, convInputScratch, convWeightDirectScratch, convWeightScratch, dwWeightScratch } from './abi.js';
@@ -73,6 +74,11 @@ interface Launch {
   fields?: [Slot, number][];
   /** Units of the largest job (must fit the module's i32 indexing). */
   units: number;
+  /**
+   * The packed weights (APACK), cached with the weight block until it is written (`kind` names the
+   * packing and everything its layout depends on); `pack` fills them from the parameter block.
+   */
+  apack?: { src: Block; kind: string; floats: number; pack(m: WasmExports, pp: number): void };
   /** Runs the packing and the jobs; `pp` is the parameter block. */
   run(w: WasmExports, pp: number): void;
 }
@@ -84,7 +90,7 @@ interface Launch {
  */
 function launch(p: ConvPlan, c: Launch): boolean {
   const regions = c.regions ?? [];
-  if (!fitsI32(...regions.map(([, n]) => n), c.scratch * c.slots, c.units)) return false;
+  if (!fitsI32(...regions.map(([, n]) => n), c.apack?.floats ?? 0, c.scratch * c.slots, c.units)) return false;
   const S = new Scratch();
   const pp = S.reserve(NPARAMS);
   const nt = 2 * (p.K[1]! + p.K[2]!);
@@ -106,6 +112,15 @@ function launch(p: ConvPlan, c: Launch): boolean {
     S.i32(taps, nt).set([...p.taps.lo[1]!, ...p.taps.hi[1]!, ...p.taps.lo[2]!, ...p.taps.hi[2]!]);
     prm[P.TAPS] = S.at(taps);
     for (const [slot, v] of c.fields ?? []) prm[slot] = v;
+    const a = c.apack;
+    if (a) {
+      const packed = heap.derived(a.src, a.kind, a.floats, (dst) => {
+        prm[P.APACK] = dst.ptr;
+        a.pack(S.w, S.at(pp));
+      });
+      if (!packed) return false;
+      prm[P.APACK] = packed.ptr;
+    }
     c.run(S.w, S.at(pp));
   } finally {
     S.release();
@@ -129,13 +144,12 @@ const conv: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   return launch(p, {
     inputs: [[P.X, x], [P.W, w], [P.B, b]],
     output: [P.Y, out],
-    regions: [[P.APACK, p.groups * up4(p.cog) * p.R]],
+    apack: { src: w, kind: `fwd ${p.groups} ${p.cog} ${p.R}`, floats: p.groups * up4(p.cog) * p.R, pack: (m, pp) => m.convPackForward(pp) },
     scratch: convForwardScratch({ R: p.R, cog: p.cog, npad: chunk }),
     slots,
     fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk]],
     units: ng * nchunk,
-    run(m, pp) {
-      m.convPackForward(pp);
+    run(_m, pp) {
       parallel(JOB.convForward, pp, ng * nchunk, 'conv', slots);
     },
   });
@@ -158,14 +172,17 @@ function directForward(p: ConvPlan, x: Block, w: Block, b: Block | undefined, ou
   return launch(p, {
     inputs: [[P.X, x], [P.W, w], [P.B, b]],
     output: [P.Y, out],
-    regions: [[P.APACK, p.groups * up4(p.cog) * p.R]],
+    apack: {
+      src: w,
+      kind: `${flipped ? 'flipped' : 'fwd'} ${p.groups} ${p.cog} ${p.R}`,
+      floats: p.groups * up4(p.cog) * p.R,
+      pack: (m, pp) => (flipped ? m.convPackFlipped(pp) : m.convPackForward(pp)),
+    },
     scratch: convDirectScratch({ ch: p.cig, SH: rows + (p.K[1]! - 1) * p.dilation[1]!, WV, KW: p.K[2]!, dw: p.dilation[2]!, R: p.R, cog: p.cog, vpad: up8(rows * WV) }),
     slots,
     fields: [[P.CHUNK, rows], [P.NCHUNK, nchunk]],
     units: ng * nchunk,
-    run(m, pp) {
-      if (flipped) m.convPackFlipped(pp);
-      else m.convPackForward(pp);
+    run(_m, pp) {
       parallel(JOB.convDirect, pp, ng * nchunk, op, slots);
     },
   });
@@ -217,13 +234,12 @@ const convTranspose: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   return launch(p, {
     inputs: [[P.X, g], [P.W, w], [P.B, b]],
     output: [P.Y, out],
-    regions: [[P.APACK, p.groups * nchunk * up4(chunk * p.KK) * p.cog]],
+    apack: { src: w, kind: `input ${p.groups} ${chunk} ${nchunk} ${p.KK} ${p.cog}`, floats: p.groups * nchunk * up4(chunk * p.KK) * p.cog, pack: (m, pp) => m.convPackInput(pp) },
     scratch: convInputScratch({ cog: p.cog, mpad: up4(chunk * p.KK), bmax }),
     slots,
     fields: [[P.CHUNK, chunk], [P.NCHUNK, nchunk], [P.QROWS, qrows]],
     units: ng * nchunk,
-    run(m, pp) {
-      m.convPackInput(pp);
+    run(_m, pp) {
       parallel(JOB.convInput, pp, ng * nchunk, 'convTranspose', slots);
     },
   });

@@ -20,6 +20,7 @@ export const wasmDevice: Device<Block> = {
   finalizerToken: (b: Block) => b.id,
   finalize: (id: unknown) => heap.freeId(id as number),
   touch: (b: Block) => heap.touch(b),
+  written: (b: Block) => heap.written(b),
   spilled: (b: Block) => b.spill,
   beginOp: () => heap.beginOp(),
   stats: () => heap.stats(),

@@ -36,6 +36,13 @@ export interface Block {
   dead: boolean;
   /** Scratch of a running kernel call: never spilled. */
   pinned: boolean;
+  /** Bumped by every in-place write to the block (caches of data derived from it key on it). */
+  gen: number;
+  /** Data derived from this block's contents (packed weight panels), by kind; freed with it. */
+  derived: Map<string, Block> | null;
+  /** For a derived block: its source and kind (a spilled cache is dropped, never copied). */
+  source: Block | null;
+  kind: string;
 }
 
 const PAGE = 65536;
@@ -65,6 +72,9 @@ export interface HeapStats extends DeviceStats {
   spills: number;
   spilledBytes: number;
   peakLiveBytes: number;
+  /** Derived data (packed weight panels) found in the cache, and made anew. */
+  cacheHits: number;
+  cacheMisses: number;
 }
 
 class Heap {
@@ -79,6 +89,8 @@ class Heap {
   private freeBytes = 0;
   private peak = 0;
   private spills = 0;
+  private cacheHits = 0;
+  private cacheMisses = 0;
   private spilledBytes = 0;
   highWater = 512 * 2 ** 20;
 
@@ -113,7 +125,7 @@ class Heap {
       ptr = this.reuse(need) ?? this.carve(need);
       if (ptr === null) return null;
     }
-    const b: Block = { id: this.nextId++, ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned };
+    const b: Block = { id: this.nextId++, ptr, bytes: need, dtype, n, lastUse: this.tick, spill: null, dead: false, pinned, gen: 0, derived: null, source: null, kind: '' };
     this.live.set(b.id, b);
     this.liveBytes += need;
     if (this.liveBytes > this.peak) this.peak = this.liveBytes;
@@ -151,6 +163,45 @@ class Heap {
     this.live.delete(b.id);
     this.liveBytes -= b.bytes;
     this.release(b.ptr, b.bytes);
+    this.dropDerived(b);
+    if (b.source) b.source.derived?.delete(b.kind);
+  }
+
+  private dropDerived(b: Block): void {
+    if (!b.derived) return;
+    const ds = [...b.derived.values()];
+    b.derived = null;
+    for (const d of ds) this.free(d);
+  }
+
+  /** The block's contents were written in place: data derived from them is stale. */
+  written(b: Block): void {
+    b.gen++;
+    this.dropDerived(b);
+  }
+
+  /**
+   * Data derived from `src` (e.g. packed weight panels) of kind `kind` and `n` floats: the cached
+   * block if `src` is unchanged since it was made, else a new one filled by `fill`. Null when memory
+   * cannot be had. The cache is freed with `src`, dropped when `src` is written, and dropped (not
+   * copied) when memory runs short.
+   */
+  derived(src: Block, kind: string, n: number, fill: (dst: Block) => void): Block | null {
+    const hit = src.derived?.get(kind);
+    if (hit && hit.n === n && !hit.dead) {
+      this.touch(hit);
+      this.cacheHits++;
+      return hit;
+    }
+    this.cacheMisses++;
+    if (hit) this.free(hit);
+    const b = this.alloc('float32', n);
+    if (!b) return null;
+    b.source = src;
+    b.kind = kind;
+    (src.derived ??= new Map()).set(kind, b);
+    fill(b);
+    return b;
   }
 
   private release(ptr: number, bytes: number): void {
@@ -176,6 +227,10 @@ class Heap {
   }
 
   private spillBlock(b: Block): void {
+    if (b.source) {
+      this.free(b); // a cache: recomputed when next needed
+      return;
+    }
     const d = alloc(b.dtype, b.n);
     d.set(view(b));
     b.spill = d;
@@ -196,6 +251,8 @@ class Heap {
       spills: this.spills,
       spilledBytes: this.spilledBytes,
       peakLiveBytes: this.peak,
+      cacheHits: this.cacheHits,
+      cacheMisses: this.cacheMisses,
     };
   }
 }

@@ -9,7 +9,7 @@ import type { DType } from '../../dtype.js';
 import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
 import { forEachMatrix } from '../reference/matmul.js';
 import type { Block } from './heap.js';
-import { heapF32 } from './heap.js';
+import { heap, heapF32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
 import { GEMM, LINEAR_SMALL, PACK_A, PACK_B } from './abi.js';
@@ -30,24 +30,28 @@ class Product {
   readonly bpack: number;
   readonly c: number;
   readonly ldc: number;
+  /** `cachedB`: B's packed panels come from a cache kept with B's block (no scratch for them). */
   constructor(
     L: Scratch,
     readonly M: number,
     readonly K: number,
     readonly N: number,
+    cachedB = false,
   ) {
     this.ldc = up8(N);
     this.args = L.reserve(PACK_A.SIZE + PACK_B.SIZE + GEMM.SIZE);
     this.apack = L.reserve(up4(M) * K);
-    this.bpack = L.reserve(up8(N) * K);
+    this.bpack = cachedB ? -1 : L.reserve(up8(N) * K);
     this.c = L.reserve(up4(M) * this.ldc);
   }
 
   /**
    * C = (acc ? C : 0) + A·B with A(i, k) at a + (i·ars + k·acs)·4 and B(k, j) at
-   * b + (k·brs + j·bcs)·4 (byte addresses in wasm memory).
+   * b + (k·brs + j·bcs)·4 (byte addresses in wasm memory). With `bSource` (the block B is read
+   * from), B's packed panels are cached with that block until it is written: a layer's weights are
+   * packed once for every call that does not change them. False when memory cannot be had.
    */
-  run(L: Scratch, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, acc: boolean, op: string): void {
+  run(L: Scratch, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, acc: boolean, op: string, bSource?: Block): boolean {
     const { M, K, N } = this;
     const mBlocks = up4(M) / 4;
     const nPanels = up8(N) / 8;
@@ -59,19 +63,31 @@ class Product {
     const unitsN = Math.ceil(nPanels / bandN);
     const bandM = unitsN >= want ? mBlocks : Math.ceil(mBlocks / Math.min(mBlocks, Math.ceil(want / unitsN)));
     const unitsM = Math.ceil(mBlocks / bandM);
-    const [ap, bp, cp] = [L.at(this.apack), L.at(this.bpack), L.at(this.c)];
+    const [ap, cp] = [L.at(this.apack), L.at(this.c)];
     const pa = this.args;
     const pb = pa + 4 * PACK_A.SIZE;
     const pg = pb + 4 * PACK_B.SIZE;
     const A = L.i32(pa, PACK_A.SIZE);
     [A[PACK_A.SRC], A[PACK_A.RS], A[PACK_A.CS], A[PACK_A.M], A[PACK_A.K], A[PACK_A.DST], A[PACK_A.PER], A[PACK_A.BLOCKS]] = [a, ars, acs, M, K, ap, perA, mBlocks];
-    const B = L.i32(pb, PACK_B.SIZE);
-    [B[PACK_B.SRC], B[PACK_B.RS], B[PACK_B.CS], B[PACK_B.K], B[PACK_B.N], B[PACK_B.DST], B[PACK_B.PER], B[PACK_B.PANELS]] = [b, brs, bcs, K, N, bp, perB, nPanels];
+    const packB = (dst: number): void => {
+      const B = L.i32(pb, PACK_B.SIZE);
+      [B[PACK_B.SRC], B[PACK_B.RS], B[PACK_B.CS], B[PACK_B.K], B[PACK_B.N], B[PACK_B.DST], B[PACK_B.PER], B[PACK_B.PANELS]] = [b, brs, bcs, K, N, dst, perB, nPanels];
+      parallel(JOB.packB, L.at(pb), Math.ceil(nPanels / perB), op, threads);
+    };
+    let bp: number;
+    if (bSource) {
+      const cached = heap.derived(bSource, `B ${b - bSource.ptr} ${brs} ${bcs} ${K} ${N}`, up8(N) * K, (dst) => packB(dst.ptr));
+      if (!cached) return false;
+      bp = cached.ptr;
+    } else {
+      bp = L.at(this.bpack);
+      packB(bp);
+    }
     const G = L.i32(pg, GEMM.SIZE);
     [G[GEMM.A], G[GEMM.B], G[GEMM.C], G[GEMM.LDC], G[GEMM.MBLOCKS], G[GEMM.NPANELS], G[GEMM.K], G[GEMM.ACC], G[GEMM.BANDM], G[GEMM.BANDN], G[GEMM.UNITSN]] = [ap, bp, cp, this.ldc, mBlocks, nPanels, K, acc ? 1 : 0, bandM, bandN, unitsN];
     parallel(JOB.packA, L.at(pa), Math.ceil(mBlocks / perA), op, threads);
-    parallel(JOB.packB, L.at(pb), Math.ceil(nPanels / perB), op, threads);
     parallel(JOB.gemm, L.at(pg), unitsM * unitsN, op, threads);
+    return true;
   }
 
   /** The M×N result, copied out of the padded C into `out` from element `offset`. */
@@ -118,7 +134,7 @@ const linear: DeviceKernel<LinearInfo, Block> = (info, outs, ins) => {
   if (M === 0 || N === 0) return;
   if (M <= SMALL_M) return linearSmall(info, x, wt, hasBias ? b : undefined, out);
   const L = new Scratch();
-  const prod = new Product(L, M, K, N);
+  const prod = new Product(L, M, K, N, true);
   if (!L.commit()) return false;
   try {
     if (hasBias && b) {
@@ -126,7 +142,7 @@ const linear: DeviceKernel<LinearInfo, Block> = (info, outs, ins) => {
       const bias = heapF32(b);
       for (let i = 0; i < M; i++) c.set(bias, i * prod.ldc);
     }
-    prod.run(L, x.ptr, K, 1, wt.ptr, 1, K, hasBias, 'linear');
+    if (!prod.run(L, x.ptr, K, 1, wt.ptr, 1, K, hasBias, 'linear', wt)) return false;
     prod.copyOut(L, out, 0);
   } finally {
     L.release();

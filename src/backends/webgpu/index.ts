@@ -34,6 +34,8 @@ const device: Device<GpuBuf> = {
   finalizerToken: (b: GpuBuf) => b,
   finalize: (b: unknown) => (b as GpuBuf).owner.free(b as GpuBuf),
   touch: () => undefined,
+  // nothing on the GPU is derived from a buffer's values (no packed-weight caches)
+  written: () => undefined,
   // GPU buffers are never spilled: spilling would need a synchronous read
   spilled: () => null,
   beginOp: () => undefined,
