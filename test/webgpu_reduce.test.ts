@@ -33,6 +33,18 @@ describe('webgpu reductions', () => {
     gpuCase(`${name}: large groups, correction 0`, name, () => fn(ck.add(r(3, 500), 100), 1, { correction: 0 }), 1e-5);
     gpuCase(`${name}: one element with correction 1 (0/0 = NaN)`, name, () => fn(r(4, 1), 1));
   }
+  gpuCase('prod over a dim, with zeros, infinities and NaN', 'prod', () => [ck.prod(ck.add(ck.rand([4, 6]), 0.5), 1), ck.prod(ck.tensor([[2, 0, Infinity], [NaN, 1, 2], [-1, -2, -3]]), 1)], 1e-5);
+  gpuCase('prod backward: the product of the others (prodOthers), zeros included', 'prodOthers', () => {
+    const x = ck.tensor([[2, 0, 3, 4], [1, 5, 0, 0], [-1, 2, -3, 0.5]], { requiresGrad: true });
+    ck.sum(ck.mul(ck.prod(x, 1), ck.tensor([1, 2, 3]))).backward();
+    const y = ck.add(ck.rand([3, 4, 5], { requiresGrad: true }), 0.5);
+    ck.sum(ck.prod(y, [0, 2])).backward();
+  }, 1e-5);
+  gpuCase('prod over a large group', 'prod', () => ck.prod(ck.add(ck.mul(ck.rand([2, 300]), 0.02), 0.99), 1), 1e-5);
+  for (const p of [2, 'fro', Infinity, -Infinity, 0, 1, 3, 0.5] as const) {
+    gpuCase(`norm p = ${p}: rows, and over everything`, 'norm', () => [ck.norm(ck.randn([5, 7]), p, 1), ck.norm(ck.randn([40, 30]), p)], 1e-5);
+  }
+  gpuCase('norm 2 of huge and tiny values (scaled), zeros and NaN', 'norm', () => ck.norm(ck.tensor([[3e30, 4e30], [3e-30, 4e-30], [0, 0], [NaN, 1]]), 2, 1), 1e-5);
   describe('extrema: the first NaN, else the first extreme element', () => {
     gpuCase('amax / amin over rows', 'amax', () => [ck.amax(tricky(), 1), ck.amin(tricky(), 1), ck.amax(tricky(), 0)]);
     gpuCase('argmax / argmin over rows and columns', 'argmax', () => [ck.argmax(tricky(), 1), ck.argmin(tricky(), 1), ck.argmax(tricky(), 0), ck.argmin(tricky(), 0)]);

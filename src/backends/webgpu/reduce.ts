@@ -15,10 +15,10 @@ import type { DType } from '../../dtype.js';
 import type { ReduceInfo } from '../../ops/reduce.js';
 import { meanOp, sumOp } from '../../ops/reduce.js';
 import { amaxOp, aminOp, argmaxOp, argminOp, maxDimOp, minDimOp } from '../../ops/reduce_minmax.js';
-import { logsumexpOp, stdOp, varOp } from '../../ops/reduce_stats.js';
-import { cumsumOp } from '../../ops/reduce_prod.js';
-import type { CumsumInfo } from '../../ops/reduce_prod.js';
-import type { VarInfo } from '../../ops/reduce_stats.js';
+import { logsumexpOp, normOp, stdOp, varOp } from '../../ops/reduce_stats.js';
+import { cumsumOp, prodOp, prodOthersOp } from '../../ops/reduce_prod.js';
+import type { CumsumInfo, ProdOthersInfo } from '../../ops/reduce_prod.js';
+import type { VarInfo, VectorNormInfo } from '../../ops/reduce_stats.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
 import type { Program, Scalar } from './program.js';
@@ -47,7 +47,7 @@ function merge(dims: [number, number][]): [number, number][] {
   return out;
 }
 
-function split(info: ReduceInfo): Split {
+function split(info: { inShape: readonly number[]; dims: readonly number[] }): Split {
   const st = stridesFor(info.inShape);
   const kept: [number, number][] = [];
   const red: [number, number][] = [];
@@ -63,7 +63,9 @@ function offsetFn(name: string, prefix: string, rank: number): string {
   return lines.join('\n');
 }
 
-type Kind = 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'lse';
+type Kind = 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'lse' | 'prod' | NormKind;
+/** Vector norms by p: 2 (scaled by the largest |x|, as the reference), ±∞, 0 (count of non-zeros), 1, any other p. */
+type NormKind = 'norm2' | 'normInf' | 'normNegInf' | 'norm0' | 'norm1' | 'normP';
 
 /**
  * The state one thread accumulates and how two states combine. For extrema the state is a value
@@ -72,19 +74,22 @@ type Kind = 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'lse';
 function kernelCode(kind: Kind, wide: boolean, outputs: { vals: boolean; idx: boolean }): string {
   const arg = kind === 'max' || kind === 'min';
   const cmp = kind === 'min' ? '<' : '>';
-  // the reduction over the group of output o of a per-element expression, by one thread or by a workgroup
-  const reduceSum = (expr: string, into: string): string =>
+  // the reduction, by `comb` from `init`, over the group of output o of a per-element expression of v,
+  // by one thread or by a workgroup (strided partial results, then a tree)
+  const reduceBy = (expr: string, into: string, init: string, comb: (a: string, b: string) => string): string =>
     wide
-      ? `  { var a = 0.0;
-    for (var k = li; k < P.G; k = k + 256u) { let v = x[base + offsetOfR(k)]; a = a + (${expr}); }
+      ? `  { var a = ${init};
+    for (var k = li; k < P.G; k = k + 256u) { let v = x[base + offsetOfR(k)]; a = ${comb('a', `(${expr})`)}; }
     red[li] = a;
     workgroupBarrier();
-    for (var s = 128u; s > 0u; s = s >> 1u) { if (li < s) { red[li] = red[li] + red[li + s]; } workgroupBarrier(); }
+    for (var s = 128u; s > 0u; s = s >> 1u) { if (li < s) { red[li] = ${comb('red[li]', 'red[li + s]')}; } workgroupBarrier(); }
     ${into} = red[0];
     workgroupBarrier(); }`
-      : `  { var a = 0.0;
-    for (var k = 0u; k < P.G; k = k + 1u) { let v = x[base + offsetOfR(k)]; a = a + (${expr}); }
+      : `  { var a = ${init};
+    for (var k = 0u; k < P.G; k = k + 1u) { let v = x[base + offsetOfR(k)]; a = ${comb('a', `(${expr})`)}; }
     ${into} = a; }`;
+  const plus = (a: string, b: string): string => `${a} + ${b}`;
+  const reduceSum = (expr: string, into: string): string => reduceBy(expr, into, '0.0', plus);
   const head = wide ? '  let o = wg;\n  if (o >= P.nOut) { return; }' : '  let o = wg * 256u + li;\n  if (o >= P.nOut) { return; }';
   const lines = [head, '  let base = offsetOfK(o);'];
   if (arg) {
@@ -135,8 +140,23 @@ ${store}`);
   } else if (kind === 'var' || kind === 'std') {
     lines.push('  var m = 0.0;', reduceSum('v', 'm'), '  m = m / f32(P.G);', reduceSum('(v - m) * (v - m)', 'r'));
     // ss / dof with IEEE division by zero (0/0 NaN, x/0 inf), decided here
-    lines.push('  r = select(r / P.dof, select(inf_(), nan_(), r == 0.0 || isnan_(r)), P.dof == 0.0);');
+    lines.push('  r = select(r / P.arg, select(inf_(), nan_(), r == 0.0 || isnan_(r)), P.arg == 0.0);');
     if (kind === 'std') lines.push('  r = sqrt(r);');
+  } else if (kind === 'prod') {
+    lines.push(reduceBy('v', 'r', '1.0', (a, b) => `${a} * ${b}`));
+  } else if (kind === 'norm2') {
+    // scaled by the largest |x| so that squares neither overflow nor underflow (a NaN wins the max)
+    lines.push('  var m = 0.0;', reduceBy('abs(v)', 'm', '0.0', (a, b) => `maxNan_(${a}, ${b})`));
+    lines.push(reduceSum('(v / m) * (v / m)', 'r'), '  r = select(m * sqrt(r), m, m == 0.0 || isnan_(m) || isinf_(m));');
+  } else if (kind === 'normInf' || kind === 'normNegInf') {
+    const [init, f] = kind === 'normInf' ? ['0.0', 'maxNan_'] : ['inf_()', 'minNan_'];
+    lines.push(reduceBy('abs(v)', 'r', init, (a, b) => `${f}(${a}, ${b})`));
+  } else if (kind === 'norm0') {
+    lines.push(reduceSum('select(0.0, 1.0, v != 0.0 || isnan_(v))', 'r'));
+  } else if (kind === 'norm1') {
+    lines.push(reduceSum('abs(v)', 'r'));
+  } else if (kind === 'normP') {
+    lines.push(reduceSum('pow_(abs(v), P.arg)', 'r'), '  r = pow_(r, 1.0 / P.arg);');
   } else {
     // logsumexp: the maximum ignoring NaN (0 when infinite), then m + log Σ exp(x − m)
     const maxOf = wide
@@ -157,15 +177,21 @@ ${store}`);
   return `@@${lines.join('\n')}`;
 }
 
+/** nOut groups of G; arg: var/std's divisor (dof), or a norm's p; then the kept and reduced runs. */
+function splitParams(keptRank: number, redRank: number): (readonly [string, Scalar])[] {
+  const params: (readonly [string, Scalar])[] = [['nOut', 'u32'], ['G', 'u32'], ['arg', 'f32']];
+  for (let d = 0; d < keptRank; d++) params.push([`Kn${d}`, 'u32'], [`Ks${d}`, 'u32']);
+  for (let d = 0; d < redRank; d++) params.push([`Rn${d}`, 'u32'], [`Rs${d}`, 'u32']);
+  return params;
+}
+
 function reduceProgram(kind: Kind, keptRank: number, redRank: number, wide: boolean, outputs: { vals: boolean; idx: boolean }): Program {
   const key = `reduce ${kind} ${keptRank} ${redRank} ${wide} ${outputs.vals} ${outputs.idx}`;
   return cachedProgram(key, () => makeReduceProgram(kind, keptRank, redRank, wide, outputs));
 }
 
 function makeReduceProgram(kind: Kind, keptRank: number, redRank: number, wide: boolean, outputs: { vals: boolean; idx: boolean }): Program {
-  const params: (readonly [string, Scalar])[] = [['nOut', 'u32'], ['G', 'u32'], ['dof', 'f32']];
-  for (let d = 0; d < keptRank; d++) params.push([`Kn${d}`, 'u32'], [`Ks${d}`, 'u32']);
-  for (let d = 0; d < redRank; d++) params.push([`Rn${d}`, 'u32'], [`Rs${d}`, 'u32']);
+  const params = splitParams(keptRank, redRank);
   const [fns, body] = kernelCode(kind, wide, outputs).split('@@') as [string, string];
   const buffers = [
     ...(outputs.vals ? [{ name: 'vals', type: 'f32' as const, write: true }] : []),
@@ -186,13 +212,13 @@ ${fns}`,
   });
 }
 
-function runReduce(kind: Kind, info: ReduceInfo, outs: { vals?: GpuBuf; idx?: GpuBuf }, x: GpuBuf, dof = 0): void {
+function runReduce(kind: Kind, info: ReduceInfo, outs: { vals?: GpuBuf; idx?: GpuBuf }, x: GpuBuf, arg = 0): void {
   const s = split(info);
   const nOut = info.outShapes[0]!.reduce((p, d) => p * d, 1);
   if (nOut === 0) return;
   const wide = info.groupSize > 64;
   const flags = { vals: outs.vals !== undefined, idx: outs.idx !== undefined };
-  const values = [nOut, info.groupSize, dof, ...s.kept.flat(), ...s.red.flat()];
+  const values = [nOut, info.groupSize, arg, ...s.kept.flat(), ...s.red.flat()];
   const bufs = [...(outs.vals ? [outs.vals.buffer] : []), ...(outs.idx ? [outs.idx.buffer] : []), x.buffer];
   gpu().dispatch(reduceProgram(kind, s.kept.length, s.red.length, wide, flags), bufs, values, wide ? nOut : groupsFor(nOut));
 }
@@ -228,7 +254,52 @@ const cumsum: GpuKernel<CumsumInfo> = {
   },
 };
 
+/**
+ * prodOthers without directions (prod's first derivative): for element j of each group, the
+ * product of the others, Π_{k<j} x_k · Π_{k>j} x_k, each factor in the reference's order. A thread
+ * per element.
+ */
+function prodOthersProgram(keptRank: number, redRank: number): Program {
+  return cachedProgram(`reduce prodOthers ${keptRank} ${redRank}`, () =>
+    program({
+      name: 'prodOthers',
+      buffers: [{ name: 'vals', type: 'f32', write: true }, { name: 'x', type: 'f32' }],
+      params: splitParams(keptRank, redRank),
+      workgroupSize: [256],
+      helpers: `${offsetFn('offsetOfK', 'K', keptRank)}\n${offsetFn('offsetOfR', 'R', redRank)}`,
+      body: `
+  let t = wg * 256u + li;
+  if (t >= P.nOut * P.G) { return; }
+  let j = t % P.G;
+  let base = offsetOfK(t / P.G);
+  var pre = 1.0;
+  for (var k = 0u; k < j; k = k + 1u) { pre = pre * x[base + offsetOfR(k)]; }
+  var suf = 1.0;
+  for (var k = P.G; k > j + 1u; k = k - 1u) { suf = suf * x[base + offsetOfR(k - 1u)]; }
+  vals[base + offsetOfR(j)] = pre * suf;`,
+    }),
+  );
+}
+
+const prodOthers: GpuKernel<ProdOthersInfo> = {
+  // higher derivatives (directions) run the reference's polynomial algorithm only
+  supports: (info, dtypes) => float32Only(info, dtypes) && info.m === 0,
+  run: (info, [o], [x]) => {
+    const s = split(info);
+    const G = s.red.reduce((p, [n]) => p * n, 1);
+    const total = info.inShape.reduce((p, d) => p * d, 1);
+    if (total === 0) return;
+    const values = [total / G, G, 0, ...s.kept.flat(), ...s.red.flat()];
+    gpu().dispatch(prodOthersProgram(s.kept.length, s.red.length), [o!.buffer, x!.buffer], values, groupsFor(total));
+  },
+};
+
+const normKind = (p: number): NormKind => (p === 2 ? 'norm2' : p === Infinity ? 'normInf' : p === -Infinity ? 'normNegInf' : p === 0 ? 'norm0' : p === 1 ? 'norm1' : 'normP');
+
 export const webgpuReduceKernels = [
+  entry(prodOp, simple('prod')),
+  entry(prodOthersOp, prodOthers),
+  entry(normOp, { supports: float32Only, run: (info: VectorNormInfo, [o], [x]) => runReduce(normKind(info.p), info, { vals: o! }, x!, info.p) }),
   entry(cumsumOp, cumsum),
   entry(sumOp, simple('sum')),
   entry(meanOp, simple('mean')),

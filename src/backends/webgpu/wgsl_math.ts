@@ -22,6 +22,16 @@ fn nan_() -> f32 { return bitcast<f32>(NAN_BITS); }
 fn inf_() -> f32 { return bitcast<f32>(INF_BITS); }
 fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn isinf_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+fn maxNan_(a: f32, b: f32) -> f32 {
+  if (isnan_(a)) { return a; }
+  if (isnan_(b)) { return b; }
+  return max(a, b);
+}
+fn minNan_(a: f32, b: f32) -> f32 {
+  if (isnan_(a)) { return a; }
+  if (isnan_(b)) { return b; }
+  return min(a, b);
+}
 fn exp_(x: f32) -> f32 {
   if (isnan_(x)) { return x; }
   return exp(x);
