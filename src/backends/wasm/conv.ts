@@ -114,12 +114,13 @@ function launch(p: ConvPlan, c: Launch): boolean {
     for (const [slot, v] of c.fields ?? []) prm[slot] = v;
     const a = c.apack;
     if (a) {
+      // the cache may grow memory, which detaches views of an unshared memory: fresh views after it
       const packed = heap.derived(a.src, a.kind, a.floats, (dst) => {
-        prm[P.APACK] = dst.ptr;
+        S.i32(pp, NPARAMS)[P.APACK] = dst.ptr;
         a.pack(S.w, S.at(pp));
       });
       if (!packed) return false;
-      prm[P.APACK] = packed.ptr;
+      S.i32(pp, NPARAMS)[P.APACK] = packed.ptr;
     }
     c.run(S.w, S.at(pp));
   } finally {
