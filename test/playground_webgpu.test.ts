@@ -51,7 +51,8 @@ describe('playground backend selector (WebGPU)', { timeout: 240_000 }, () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}?steps=4&epochs=1&limit=256&backend=webgpu`);
+    // SwiftShader runs ~1 GFLOP/s: a few steps, and 200 test images instead of 2,000
+    await page.goto(`${server.url}?steps=4&epochs=1&limit=256&testlimit=200&backend=webgpu`);
     await page.waitForFunction(() => (globalThis as unknown as { __playground?: Snapshot }).__playground?.status === 'ready', null, { timeout: 60_000 });
     assert.equal(await page.inputValue('#t-backend'), 'webgpu');
     await page.click('#btn-start');

@@ -3,7 +3,8 @@
  * (filters, activation maps, diagnostics); the Conv lab lives in convlab.ts.
  *
  * URL parameters (for quick runs and the end-to-end tests): ?steps=N stops training after N steps,
- * ?epochs=N, ?limit=N (first N training images), ?model=, ?seed=. window.__playground exposes a
+ * ?epochs=N, ?limit=N (first N training images), ?testlimit=N (first N test images), ?model=, ?seed=,
+ * ?backend=. window.__playground exposes a
  * read-only snapshot of the page state for tests.
  */
 import { getBackend, setBackend, formatSummary, summary } from '../../src/index.js';
@@ -269,6 +270,8 @@ function readConfig(): TrainConfig | string {
   const limit = intParam('limit');
   if (steps !== undefined) config.maxSteps = steps;
   if (limit !== undefined) config.limit = limit;
+  const testLimit = intParam('testlimit');
+  if (testLimit !== undefined) config.testLimit = testLimit;
   return config;
 }
 

@@ -23,6 +23,8 @@ export interface TrainConfig {
   maxSteps?: number;
   /** Use only the first N training images (?limit=N). */
   limit?: number;
+  /** Evaluate on only the first N test images (?testlimit=N; quick runs on slow backends). */
+  testLimit?: number;
 }
 
 /** A state dict as plain arrays: name → shape and float32 values. */

@@ -105,7 +105,8 @@ async function train(config: TrainConfig): Promise<void> {
   const optimizer = makeOptimizer(config.optimizer, model.parameters(), config.lr);
   const diag = config.backend === 'webgpu' ? null : new TrainingDiagnostics(model);
   const trainSet: Dataset = config.limit && config.limit < split.train.length ? { length: config.limit, get: (i: number) => split!.train.get(i) } : split.train;
-  const testLoader = new data.DataLoader(split.test, { batchSize: 500 });
+  const testSet: Dataset = config.testLimit && config.testLimit < split.test.length ? { length: config.testLimit, get: (i: number) => split!.test.get(i) } : split.test;
+  const testLoader = new data.DataLoader(testSet, { batchSize: 500 });
   const sendWeights = async (step: number): Promise<void> => {
     const { state, transfer } = await toPlain(model);
     post({ type: 'weights', step, model: config.model, state }, transfer);
