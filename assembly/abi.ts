@@ -79,6 +79,29 @@ export const RELU_N: i32 = 3;
 export const RELU_PER: i32 = 4;
 export const RELU_MODE: i32 = 5;
 export const RELU_SIZE: i32 = 6;
+export const WINO_N: i32 = 0;
+export const WINO_CIN: i32 = 1;
+export const WINO_COUT: i32 = 2;
+export const WINO_LH: i32 = 3;
+export const WINO_LW: i32 = 4;
+export const WINO_OH: i32 = 5;
+export const WINO_OW: i32 = 6;
+export const WINO_PH: i32 = 7;
+export const WINO_PW: i32 = 8;
+export const WINO_TH: i32 = 9;
+export const WINO_TWP: i32 = 10;
+export const WINO_ROWS: i32 = 11;
+export const WINO_T: i32 = 12;
+export const WINO_X: i32 = 13;
+export const WINO_U: i32 = 14;
+export const WINO_B: i32 = 15;
+export const WINO_Y: i32 = 16;
+export const WINO_SCR: i32 = 17;
+export const WINO_SCRSTRIDE: i32 = 18;
+export const WINO_FLIP: i32 = 19;
+export const WINO_W: i32 = 20;
+export const WINO_SW: i32 = 21;
+export const WINO_SIZE: i32 = 22;
 
 @inline function up4(n: i32): i32 { return (n + 3) & ~3; }
 @inline function up8(n: i32): i32 { return (n + 7) & ~7; }
@@ -117,3 +140,9 @@ export const RELU_SIZE: i32 = 6;
 // scratch layout `dwWeight`: acc (float offsets)
 @inline export function dwWeight_acc(KK: i32): i32 { return 0; }
 @inline export function dwWeight_end(KK: i32): i32 { return (up4(KK)); }
+
+// scratch layout `wino`: slab, v, m (float offsets)
+@inline export function wino_slab(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return 0; }
+@inline export function wino_v(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW); }
+@inline export function wino_m(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW) + (16 * Cin * T); }
+@inline export function wino_end(Cin: i32, mpad: i32, T: i32, SW: i32): i32 { return (4 * SW) + (16 * Cin * T) + (16 * mpad * T); }

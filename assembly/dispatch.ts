@@ -3,6 +3,7 @@ import { convForwardUnit, convInputUnit, convPackGradUnit, convWeightUnit, convD
 import { gemmUnit, packAUnit, packBUnit, linearSmallUnit } from './jobs';
 import { maxPool2Unit } from './pool';
 import { reluUnit } from './eltwise';
+import { winoWeightsUnit, winoUnit } from './winograd';
 
 /** Runs unit `unit` of job `fn` (ids: JOBS in scripts/wasm_abi.mjs). */
 export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
@@ -22,6 +23,8 @@ export function dispatch(fn: i32, args: usize, unit: i32, slot: i32): void {
     case 12: maxPool2Unit(args, unit); break;
     case 13: linearSmallUnit(args, unit); break;
     case 14: reluUnit(args, unit); break;
+    case 15: winoWeightsUnit(args, unit); break;
+    case 16: winoUnit(args, unit, slot); break;
     default: unreachable();
   }
 }

@@ -21,6 +21,9 @@ export const JOBS = [
   ['maxPool2', 'pool', 'maxPool2Unit', false],
   ['linearSmall', 'jobs', 'linearSmallUnit', false],
   ['relu', 'eltwise', 'reluUnit', false],
+  // Winograd F(2×2, 3×3): the weight transform (a unit per output channel) and the tiles
+  ['winoWeights', 'winograd', 'winoWeightsUnit', false],
+  ['wino', 'winograd', 'winoUnit', true],
 ];
 
 // BLOCKS: name → fields, in order. A field is NAME (one i32) or [NAME, n] (n consecutive i32s).
@@ -37,6 +40,11 @@ export const BLOCKS = {
   linearSmall: ['X', 'W', 'B', 'Y', 'M', 'K', 'N', 'PER'],
   maxPool2: ['X', 'Y', 'IDX', 'H', 'W', 'OH', 'OW', 'PER', 'PLANES'],
   relu: ['X', 'Y', 'G', 'N', 'PER', 'MODE'],
+  // Winograd F(2×2, 3×3) (assembly/winograd.ts): TH tile rows of TW tiles, padded to TWP (a
+  // multiple of 4); units of ROWS tile rows = T tiles (a multiple of 8); U the transformed weights
+  // (16 A-panel matrices), W the weights they come from (FLIP: transposed and rotated, for the
+  // input gradient); SW the slab row length in floats
+  wino: ['N', 'CIN', 'COUT', 'LH', 'LW', 'OH', 'OW', 'PH', 'PW', 'TH', 'TWP', 'ROWS', 'T', 'X', 'U', 'B', 'Y', 'SCR', 'SCRSTRIDE', 'FLIP', 'W', 'SW'],
 };
 
 // SCRATCH: a job's per-thread work area, as consecutive regions of float counts given by expressions
@@ -63,6 +71,9 @@ export const SCRATCH = {
   },
   // depthwise weight gradient: the per-tap sums
   dwWeight: { args: ['KK'], regions: [['acc', 'up4(KK)']] },
+  // Winograd: 4 slab rows, the 16 transformed input matrices V_ξ (B panels, Cin × T), the 16
+  // products M_ξ (mpad × T)
+  wino: { args: ['Cin', 'mpad', 'T', 'SW'], regions: [['slab', '4 * SW'], ['v', '16 * Cin * T'], ['m', '16 * mpad * T']] },
 };
 
 function layout(fields) {

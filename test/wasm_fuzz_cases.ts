@@ -146,8 +146,27 @@ function poolCases(): FuzzCase[] {
   return out;
 }
 
+/** 3×3 stride-1 convolutions with enough channels for Winograd F(2×2, 3×3): forward and input gradient. */
+function winogradCases(): FuzzCase[] {
+  const rng = new Rng(33);
+  const out: FuzzCase[] = [];
+  for (let i = 0; i < 150; i++) {
+    const big = i % 15 === 0;
+    const [N, C, O] = [rng.int(1, big ? 8 : 3), rng.int(16, big ? 64 : 40), rng.int(16, big ? 64 : 40)];
+    const pad = rng.int(0, 2);
+    const [H, W] = [rng.int(Math.max(1, 3 - 2 * pad), big ? 40 : 19), rng.int(Math.max(1, 3 - 2 * pad), big ? 40 : 21)];
+    const x = rng.randn([N, C, H, W]);
+    const w = rng.randn([O, C, 3, 3]);
+    const b = rng.chance(0.5) ? rng.randn([O]) : null;
+    const gy = rng.randn([N, O, H + 2 * pad - 2, W + 2 * pad - 2]);
+    out.push({ name: `winograd conv2d x${fmt(x.shape)} w${fmt(w.shape)} padding ${pad}${b ? ' bias' : ''}`, run: () => [ck.conv2d(x, w, b, { padding: pad }), ck.conv2dInput(x.shape, w, gy, { padding: pad })] });
+  }
+  return out;
+}
+
 export const FAMILIES: Family[] = [
   { name: 'convolution', ops: ['conv', 'convTranspose', 'convWeightGrad'], threaded: true, cases: convCases },
   { name: 'matmul and linear', ops: ['matmul', 'linear'], threaded: true, cases: matmulCases },
   { name: '2×2 max pool', ops: ['maxPool', 'maxPoolBackward'], threaded: true, cases: poolCases },
+  { name: 'Winograd F(2×2, 3×3)', ops: ['conv', 'convTranspose'], threaded: true, cases: winogradCases },
 ];

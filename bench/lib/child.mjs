@@ -1,7 +1,8 @@
 // Child-process entry: runs one job for one system and reports over IPC.
 // Job (first IPC message): { kind: 'cells', system, cells, quick, root, dist } → one
 // { type: 'start', key } before and one { type: 'cell', result } after each cell, then
-// { type: 'done' }; or { kind: 'memory' | 'scaling' | 'verify', ... } → { type: 'result', result }.
+// { type: 'done' }; or { kind: 'memory' | 'scaling' | 'verify' | 'peak', ... } → { type: 'result', result }.
+// A peer whose create() throws "skipped: why" (PyTorch without Python) has all its cells skipped.
 // Errors inside a cell are reported as that cell's result; the parent enforces the timeouts.
 import { measureCell } from './timing.mjs';
 import { cellKey } from './workloads.mjs';
@@ -19,7 +20,8 @@ process.once('message', async (job) => {
         await send({ type: 'start', key: cellKey(cell) });
         let result;
         try {
-          result = await measureCell(peer, cell, job.quick, job.cellTimeoutMs);
+          // a peer that times its calls itself (PyTorch, in Python) measures the cell whole
+          result = peer.measure ? await peer.measure(cell, job.quick, job.cellTimeoutMs) : await measureCell(peer, cell, job.quick, job.cellTimeoutMs);
         } catch (e) {
           const msg = errText(e);
           // a missing kernel/feature is a property of the peer (n/a), anything else an error
@@ -27,7 +29,9 @@ process.once('message', async (job) => {
           result = { workload: cell.workload, mode: cell.mode, batch: cell.batch, text: na ?? `error: ${msg}` };
         }
         const cpu = process.cpuUsage(); // cumulative, all threads: lets the parent tell our CPU time from others'
-        await send({ type: 'cell', key: cellKey(cell), result: { ...result, system: job.system.id }, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+        // plus the CPU time of processes the peer started (PyTorch's Python)
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6 + (peer.childCpuSeconds?.() ?? 0);
+        await send({ type: 'cell', key: cellKey(cell), result: { ...result, system: job.system.id }, cpuSeconds });
       }
       await send({ type: 'done' });
     } else {

@@ -12,10 +12,13 @@ const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 /** Node flags for children: relaxed SIMD is opt-in in Node 20 (harmless for peers that do not use it). */
 const EXEC_ARGV = ['--experimental-wasm-relaxed-simd', '--max-old-space-size=4096'];
 
-/** Runs one job in a fresh child; `onMessage(msg, child)` sees every message. Resolves with exit info. */
-export function runChild(job, { onMessage, timeoutMs }) {
+/**
+ * Runs one job in a fresh child; `onMessage(msg, child)` sees every message; `execArgv` adds Node
+ * flags (the memory job's --expose-gc). Resolves with exit info.
+ */
+export function runChild(job, { onMessage, timeoutMs, execArgv = [] }) {
   return new Promise((resolve) => {
-    const child = fork(CHILD, [], { execArgv: EXEC_ARGV, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [], { execArgv: [...EXEC_ARGV, ...execArgv], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     child.stdout.resume(); // peers' console chatter (e.g. tfjs banners) is dropped
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; if (stderr.length > 20000) stderr = stderr.slice(-20000); });
@@ -51,8 +54,11 @@ export async function runSystemCells(system, cells, { root, dist, quick, cellTim
           current = null;
           log?.(system, msg.result);
         } else if (msg.type === 'fatal') {
-          for (const c of todo) if (!results[cellKey(c)]) results[cellKey(c)] = { workload: c.workload, mode: c.mode, batch: c.batch, system: system.id, text: `error: ${msg.error}` };
-          log?.(system, { text: `fatal: ${msg.error}` });
+          // "skipped: why" (a peer that cannot run here, e.g. no Python/torch): one line in the report
+          const skipped = msg.error.startsWith('skipped');
+          if (skipped) info = { ...info, skipped: msg.error };
+          for (const c of todo) if (!results[cellKey(c)]) results[cellKey(c)] = { workload: c.workload, mode: c.mode, batch: c.batch, system: system.id, text: skipped ? 'skipped' : `error: ${msg.error}` };
+          log?.(system, { text: skipped ? msg.error : `fatal: ${msg.error}` });
         }
       },
     });
@@ -77,12 +83,13 @@ export async function runSystemCells(system, cells, { root, dist, quick, cellTim
   return { results, info: { ...info, otherCores: contention } };
 }
 
-/** Runs a single-result job (memory, scaling, verify) in its own child. */
-export async function runJob(job, timeoutMs) {
+/** Runs a single-result job (memory, scaling, verify, peak) in its own child. */
+export async function runJob(job, timeoutMs, execArgv = []) {
   let result = null;
   let error = null;
   const exit = await runChild(job, {
     timeoutMs,
+    execArgv,
     onMessage: (msg) => {
       if (msg.type === 'result') result = msg.result;
       else if (msg.type === 'fatal') error = msg.error;

@@ -1,6 +1,6 @@
 // Deterministic data shared by every system: a seeded xorshift generator filling Float32Arrays.
 // Weights are scaled like PyTorch's default init (uniform ±1/sqrt(fan_in)) so activations stay O(1).
-import { CONVS, MNIST } from './workloads.mjs';
+import { CONVS, MNIST, RESBLOCK, CHAIN, CHAIN_NUMEL } from './workloads.mjs';
 
 export function uniform(n, seed, scale = 1) {
   let s = (seed * 2654435761) >>> 0 || 1;
@@ -42,4 +42,23 @@ export function mnistBatch(b) {
   const labels = new Int32Array(b);
   for (let i = 0; i < b; i++) labels[i] = (i * 7 + 3) % 10;
   return { x, labels };
+}
+
+/** R1: input and target [b, 64, 32, 32], the two conv weights [64, 64, 3, 3] (BN starts at γ 1, β 0). */
+export function resData(b) {
+  const { c, h, w, k } = RESBLOCK;
+  const fanIn = c * k * k;
+  return {
+    x: uniform(b * c * h * w, 31),
+    target: uniform(b * c * h * w, 32),
+    w1: uniform(c * fanIn, 33, 1 / Math.sqrt(fanIn)),
+    w2: uniform(c * fanIn, 34, 1 / Math.sqrt(fanIn)),
+  };
+}
+
+/** E1: x, y in [-1, 1), z in [1, 2) (a divisor away from 0), b per row. */
+export function chainData() {
+  const z = uniform(CHAIN_NUMEL, 43);
+  for (let i = 0; i < z.length; i++) z[i] = 1.5 + z[i] / 2;
+  return { x: uniform(CHAIN_NUMEL, 41), y: uniform(CHAIN_NUMEL, 42), z, b: uniform(CHAIN.bShape[0] * CHAIN.bShape[1], 44) };
 }

@@ -12,15 +12,22 @@ export const SYSTEMS = [
   { id: 'ort-node', peer: 'ort', label: 'ort-node 2T', opts: { flavour: 'node', threads: 2 } },
   { id: 'jax-js', peer: 'jax', label: 'jax-js wasm jit', opts: {} },
   { id: 'convnetjs', peer: 'convnetjs', label: 'convnetjs', opts: {} },
+  { id: 'pytorch-1t', peer: 'pytorch', label: 'PyTorch CPU 1T', opts: { threads: 1 } },
+  { id: 'pytorch-2t', peer: 'pytorch', label: 'PyTorch CPU 2T', opts: { threads: 2 } },
+  // not a library: the machine's WebAssembly peak (lib/peak.mjs), the yardstick of the GFLOP/s rows
+  { id: 'wasm-peak', job: 'peak', label: 'wasm limit' },
 ];
 
 /** Systems omitted by --quick (each needs minutes for the full table even at reduced batches). */
 export const QUICK_SKIP = new Set(['tfjs-cpu', 'convnetjs', 'jax-js', 'convkit-ref']);
 
-/** `--only a,b`: a token selects the system of that id, or every system whose id starts with `token-`. */
+/**
+ * `--only a,b`: a token selects the system of that id, or every system whose id starts with
+ * `token-` (`pytorch` = both PyTorch columns; `wasm-peak` or `peak` = the peak measurement).
+ */
 export function selectSystems(only, quick) {
   if (!only) return SYSTEMS.filter((s) => !(quick && QUICK_SKIP.has(s.id)));
-  const toks = only.split(',').map((t) => t.trim()).filter(Boolean);
+  const toks = only.split(',').map((t) => t.trim()).filter(Boolean).map((t) => (t === 'peak' ? 'wasm-peak' : t));
   const sel = SYSTEMS.filter((s) => toks.some((t) => s.id === t || s.id.startsWith(`${t}-`) || (t === 'ort' && s.peer === 'ort')));
   const unknown = toks.filter((t) => !SYSTEMS.some((s) => s.id === t || s.id.startsWith(`${t}-`)) && t !== 'ort');
   if (unknown.length) throw new Error(`--only: unknown system(s) ${unknown.join(', ')}; known: ${SYSTEMS.map((s) => s.id).join(', ')}`);

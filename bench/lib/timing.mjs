@@ -7,6 +7,10 @@
 //  - the median is reported (robust against the odd GC pause or scheduler hiccup).
 // Systems flagged slow for a cell first time one call at batch 1 and shrink the batch (a power of
 // two) so that one call fits the per-call budget; throughput is then per image at that batch.
+// Two optional parts of a prepared cell: `floor` (E1) is timed right after every call of `run`
+// (also during warm-up), so the chain and its TypedArray.set floor see the same machine state,
+// and `profile` (R1) runs after the timed calls, PROFILE_REPS times, each returning
+// { insideMs, totalMs, top } for one observed step: the median share outside convolutions is kept.
 import { nominalBatch, cellFlops } from './workloads.mjs';
 
 export const PROTOCOL = {
@@ -15,6 +19,7 @@ export const PROTOCOL = {
 };
 
 const now = () => performance.now();
+const PROFILE_REPS = { full: 5, quick: 3 };
 
 async function timeOnce(run) {
   const t0 = now();
@@ -22,7 +27,7 @@ async function timeOnce(run) {
   return now() - t0;
 }
 
-function median(xs) {
+export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -54,32 +59,69 @@ export async function measureCell(peer, cell, quick, timeoutMs = Infinity) {
   }
   // at batch 1 the probe's two calls were the warm-up: reuse it rather than pay them twice
   const reuse = probe && batch === 1;
-  const { run, note } = reuse ? probe : await peer.prepare(cell, batch);
+  const { run, note, floor, profile } = reuse ? probe : await peer.prepare(cell, batch);
   if (note) notes.push(note);
+  const floorTimes = [];
+  // the first call's result (a loss, an output element) is kept to cross-check systems
+  let firstValue;
+  const first = async () => { const v = await run(); if (firstValue === undefined) firstValue = v; };
+  const call = async () => {
+    const t = await timeOnce(first);
+    if (floor) floorTimes.push(await timeOnce(floor));
+    return t;
+  };
   let warm = 2;
   if (!reuse) {
-    const first = await timeOnce(run);
+    const first = await call();
     warm = first > 1000 ? 1 : p.warmup;
-    for (let i = 1; i < warm; i++) await run();
+    for (let i = 1; i < warm; i++) await call();
   }
+  floorTimes.length = 0;
   const times = [];
   const start = now();
   while (times.length < p.minReps || (times.length < p.targetReps && now() - start < p.targetSeconds * 1000)) {
-    times.push(await timeOnce(run));
+    times.push(await call());
+  }
+  const extra = { firstValue };
+  // a peer that can say what one call did besides computing (convkit: fallbacks, moves) says it
+  if (peer.diagnose) extra.diagnostics = await peer.diagnose(run);
+  if (floor) extra.floorTimes = floorTimes;
+  if (profile) {
+    extra.profiles = [];
+    for (let i = 0; i < PROFILE_REPS[quick ? 'quick' : 'full']; i++) extra.profiles.push(await profile());
   }
   // fewer than targetReps within targetSeconds is the protocol, not a deviation: only a reduced
   // batch is flagged (with its repetitions, since such calls are the slow ones)
   if (batch !== nominal) notes.push(`batch ${batch} (not ${nominal}), ${times.length} reps`);
-  return finish(cell, batch, nominal, times, warm, notes);
+  return finish(cell, batch, nominal, times, warm, notes, extra);
 }
 
-function finish(cell, batch, nominal, times, warm, notes) {
+/**
+ * A cell's result from its timed calls (also used for PyTorch, whose calls are timed in Python).
+ * `extra.firstValue`: what the first call returned (kept as `firstValue` for cross-checks).
+ * `extra.floorTimes`: the floor's times → floorMs, overFloor = ms ÷ floorMs; `extra.profiles`:
+ * observed steps → outsideShare (median of 1 − insideMs ÷ totalMs) and the profile of that step.
+ */
+export function finish(cell, batch, nominal, times, warm, notes, extra = {}) {
   const ms = median(times);
   // the fastest call is kept too (results.json only): with a noisy peer (ort-web 2T on 2 cores)
   // min vs median tells scheduling jitter from steady speed
   const res = { workload: cell.workload, mode: cell.mode, batch, nominalBatch: nominal, reps: times.length, warmup: warm, ms, minMs: Math.min(...times) };
-  if (cell.mode === 'fwd' || cell.mode === 'fwdbwd' || cell.mode === 'train') res.gflops = cellFlops(cell, batch) / (ms / 1000) / 1e9;
+  const flops = cellFlops(cell, batch);
+  if (flops !== null) res.gflops = flops / (ms / 1000) / 1e9;
   if (cell.mode === 'train' || cell.mode === 'infer') res.imagesPerSec = batch / (ms / 1000);
+  if (extra.floorTimes?.length) {
+    res.floorMs = median(extra.floorTimes);
+    res.overFloor = ms / res.floorMs;
+  }
+  if (extra.profiles?.length) {
+    const shares = extra.profiles.map((q) => 1 - q.insideMs / q.totalMs);
+    res.outsideShare = median(shares);
+    res.profile = extra.profiles[shares.indexOf(res.outsideShare)] ?? extra.profiles[0];
+    res.profileReps = extra.profiles.length;
+  }
+  if (typeof extra.firstValue === 'number') res.firstValue = extra.firstValue;
+  if (extra.diagnostics) res.diagnostics = extra.diagnostics;
   if (notes.length) res.note = notes.join('; ');
   return res;
 }

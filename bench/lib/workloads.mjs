@@ -1,5 +1,6 @@
-// The workloads of /work/shared/ANCHORS.md. Every system builds its tensors from the same
-// deterministic pseudo-random data (see rand.mjs), so outputs can be compared across systems.
+// The workloads of the shared ANCHORS.md, plus R1 and E1 of issues 9 and 10. Every system builds
+// its tensors from the same deterministic pseudo-random data (see rand.mjs), so outputs can be
+// compared across systems.
 
 /** Convolution layers, NCHW float32; weights [Cout, Cin/groups, K, K]. */
 export const CONVS = {
@@ -39,8 +40,39 @@ export const MNIST_FWD_FLOPS_PER_IMAGE = 2 * (32 * 26 * 26 * 1 * 9 + 64 * 24 * 2
 export const MNIST_TRAIN_FLOPS_PER_IMAGE = 4.584e9 / 64;
 
 /**
+ * R1, the residual block of issues 9/10: conv 64→64 3×3 p1 (no bias) → BatchNorm2d → ReLU → conv
+ * 3×3 p1 → BatchNorm2d, + input, ReLU; batch 32, 32×32. One SGD step (lr 0.01) of mse(block(x),
+ * target) with the input a fresh leaf that requires grad (as inside a network: both convs compute
+ * their input gradient, so the step does 3 × the forward conv work, as the FLOP count says).
+ */
+export const RESBLOCK = { n: 32, c: 64, h: 32, w: 32, k: 3, pad: 1 };
+/** Conv FLOPs of one training step per image: 3 × forward × 2 convs (BN, ReLU, add not counted). */
+export const RES_TRAIN_FLOPS_PER_IMAGE = 3 * 2 * convFlops({ ...RESBLOCK, cin: RESBLOCK.c, cout: RESBLOCK.c, stride: 1, groups: 1 }, 1);
+
+/**
+ * E1, the element-wise chain of issue 9: 24 ops over x, y, z ([60, 40000] = 2.4 M float32) and a
+ * per-row b ([60, 1], broadcast). Each entry is [op, operand]: the running value t becomes
+ * op(t, operand) (operand: a tensor name or a number; none for unary ops); t starts as x. Every
+ * system interprets this same list (bench/torch_bench.py too).
+ */
+export const CHAIN = {
+  shape: [60, 40000],
+  bShape: [60, 1],
+  ops: [
+    ['add', 'y'], ['mul', 0.5], ['sub', 'b'], ['relu'], ['add', 1], ['div', 'z'], ['sigmoid'], ['mul', 'x'],
+    ['tanh'], ['exp'], ['neg'], ['maximum', 'y'], ['sub', 0.25], ['mul', 'y'], ['div', 3], ['add', 'b'],
+    ['sigmoid'], ['sub', 'x'], ['relu'], ['div', 'z'], ['tanh'], ['mul', 2], ['neg'], ['add', 'x'],
+  ],
+};
+export const CHAIN_NUMEL = CHAIN.shape[0] * CHAIN.shape[1];
+
+/** Systems (peer modules) that run the R1 and E1 rows; the other peers' columns show "–" there. */
+const R_PEERS = ['convkit', 'pytorch'];
+
+/**
  * All cells of the main table. `mode`: fwd (GFLOP/s), fwdbwd (GFLOP/s, 3× forward FLOPs),
- * train (T1: images/s and GFLOP/s), infer (T2: images/s at batch 64 / latency at batch 1).
+ * train (T1, R1: images/s and GFLOP/s), infer (T2: images/s at batch 64 / latency at batch 1),
+ * chain (E1: ms and time ÷ the TypedArray.set floor). `peers`: only these peer modules run the cell.
  */
 export function allCells() {
   const cells = [];
@@ -49,6 +81,8 @@ export function allCells() {
   cells.push({ workload: 'T1', mode: 'train', batch: 64 });
   cells.push({ workload: 'T2', mode: 'infer', batch: 64 });
   cells.push({ workload: 'T2', mode: 'infer', batch: 1 });
+  cells.push({ workload: 'R1', mode: 'train', batch: RESBLOCK.n, peers: R_PEERS });
+  cells.push({ workload: 'E1', mode: 'chain', batch: 1, peers: R_PEERS });
   return cells;
 }
 
@@ -61,6 +95,11 @@ export const nominalBatch = (cell) => cell.batch ?? CONVS[cell.workload].n;
 export function cellFlops(cell, b) {
   if (cell.mode === 'fwd') return convFlops(CONVS[cell.workload], b);
   if (cell.mode === 'fwdbwd') return 3 * convFlops(CONVS[cell.workload], b);
+  if (cell.workload === 'R1') return RES_TRAIN_FLOPS_PER_IMAGE * b;
   if (cell.mode === 'train') return MNIST_TRAIN_FLOPS_PER_IMAGE * b;
-  return MNIST_FWD_FLOPS_PER_IMAGE * b;
+  if (cell.mode === 'infer') return MNIST_FWD_FLOPS_PER_IMAGE * b;
+  return null; // E1: element-wise work is not counted in FLOPs
 }
+
+/** Whether the system runs the cell (cells restricted to some peers show "–" elsewhere). */
+export const runsCell = (system, cell) => !cell.peers || cell.peers.includes(system.peer);

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CONVS } from '../workloads.mjs';
 import { convData, mnistParams, mnistBatch } from '../rand.mjs';
+import { prepareResBlock, prepareChain } from './convkit_rows.mjs';
 
 /**
  * Imports convkit's Node entry (`src/node/index.js`, which installs worker_threads for the wasm
@@ -16,6 +17,19 @@ export async function loadConvkit(root, dist) {
   return import(pathToFileURL(existsSync(nodeEntry) ? nodeEntry : `${root}/${dist}/src/index.js`).href);
 }
 
+/**
+ * Writes `src` (Float32Arrays, in order) into the parameters `params`. Builds with backend-owned
+ * storage write through an op (`copy_`): reading `.data` would pin the tensor to JavaScript memory.
+ */
+export function loadParams(ck, params, src, what) {
+  if (params.length !== src.length) throw new Error(`${what}: expected ${src.length} parameter tensors, got ${params.length}`);
+  params.forEach((t, i) => {
+    if (t.numel !== src[i].length) throw new Error(`${what}: parameter ${i} has ${t.numel} values, expected ${src[i].length}`);
+    if (typeof t.copy_ === 'function') ck.noGrad(() => t.copy_(ck.tensor(src[i], { shape: t.shape })));
+    else t.data.set(src[i]);
+  });
+}
+
 /** The MNIST net as a convkit model, loaded with the shared deterministic parameters. */
 export function mnistNet(ck) {
   const { nn } = ck;
@@ -24,15 +38,7 @@ export function mnistNet(ck) {
     new nn.Flatten(), new nn.Linear(9216, 128), new nn.ReLU(), new nn.Linear(128, 10),
   );
   const p = mnistParams();
-  const src = [p.c1w, p.c1b, p.c2w, p.c2b, p.f1w, p.f1b, p.f2w, p.f2b];
-  const params = [...model.parameters()];
-  if (params.length !== src.length) throw new Error(`MNIST net: expected ${src.length} parameter tensors, got ${params.length}`);
-  params.forEach((t, i) => {
-    if (t.numel !== src[i].length) throw new Error(`MNIST net: parameter ${i} has ${t.numel} values, expected ${src[i].length}`);
-    // builds with backend-owned storage write through an op (reading .data would pin the tensor to JS memory)
-    if (typeof t.copy_ === 'function') ck.noGrad(() => t.copy_(ck.tensor(src[i], { shape: t.shape })));
-    else t.data.set(src[i]);
-  });
+  loadParams(ck, [...model.parameters()], [p.c1w, p.c1b, p.c2w, p.c2b, p.f1w, p.f1b, p.f2w, p.f2b], 'MNIST net');
   return model;
 }
 
@@ -64,7 +70,28 @@ export async function create({ backend, threads, root, dist }) {
   return {
     info,
     slow: () => backend === 'reference',
+    /**
+     * What one more call of the cell did besides computing, from memoryStats() before and after:
+     * ops that ran their reference kernel because this backend has none (`fallbacks`) and copies
+     * between JavaScript and wasm memory (`moves`, count and bytes).
+     */
+    async diagnose(run) {
+      if (typeof ck.memoryStats !== 'function') return null;
+      const a = ck.memoryStats();
+      await run();
+      const b = ck.memoryStats();
+      const fallbacks = {};
+      for (const [op, n] of Object.entries(b.fallbacks ?? {})) if (n - (a.fallbacks?.[op] ?? 0) > 0) fallbacks[op] = n - (a.fallbacks?.[op] ?? 0);
+      const moves = {};
+      for (const [k, m] of Object.entries(b.moves ?? {})) {
+        const count = m.count - (a.moves?.[k]?.count ?? 0);
+        if (count > 0) moves[k] = { count, bytes: m.bytes - (a.moves?.[k]?.bytes ?? 0) };
+      }
+      return { fallbacks, moves };
+    },
     async prepare(cell, batch) {
+      if (cell.workload === 'R1') return prepareResBlock(ck, batch);
+      if (cell.workload === 'E1') return prepareChain(ck);
       if (cell.workload in CONVS) {
         const c = CONVS[cell.workload];
         const d = convData(cell.workload, batch);

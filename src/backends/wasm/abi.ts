@@ -21,6 +21,9 @@ export const MAX_POOL2 = { X: 0, Y: 1, IDX: 2, H: 3, W: 4, OH: 5, OW: 6, PER: 7,
 /** Parameter block `relu` (i32 indices). */
 export const RELU = { X: 0, Y: 1, G: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
 
+/** Parameter block `wino` (i32 indices). */
+export const WINO = { N: 0, CIN: 1, COUT: 2, LH: 3, LW: 4, OH: 5, OW: 6, PH: 7, PW: 8, TH: 9, TWP: 10, ROWS: 11, T: 12, X: 13, U: 14, B: 15, Y: 16, SCR: 17, SCRSTRIDE: 18, FLIP: 19, W: 20, SW: 21, SIZE: 22 } as const;
+
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
 
@@ -60,5 +63,11 @@ export function dwWeightScratch(a: { KK: number }): number {
   return (up4(KK));
 }
 
+/** Floats of the `wino` scratch area (slab, v, m) for the largest unit. */
+export function winoScratch(a: { Cin: number; mpad: number; T: number; SW: number }): number {
+  const { Cin, mpad, T, SW } = a;
+  return (4 * SW) + (16 * Cin * T) + (16 * mpad * T);
+}
+
 /** Job ids of the module's `run`. */
-export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14 } as const;
+export const JOB = { convForward: 0, convInput: 1, convPackGrad: 2, convWeight: 3, gemm: 4, packA: 5, packB: 6, convDirect: 7, convPackGradDirect: 8, convWeightDirect: 9, dwDirect: 10, dwWeight: 11, maxPool2: 12, linearSmall: 13, relu: 14, winoWeights: 15, wino: 16 } as const;

@@ -25,6 +25,7 @@ import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';
 import { CONV, convDirectScratch, convForwardScratch, convInputScratch, convWeightDirectScratch, convWeightScratch, dwWeightScratch } from './abi.js';
 import { Scratch } from './scratch.js';
+import { winograd, winogradApplies } from './winograd.js';
 import type { WasmExports } from './runtime.js';
 
 /** Entries of the i32 parameter block (P_* in assembly/conv.ts). */
@@ -134,6 +135,7 @@ const conv: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
   const out = outs[0]!;
   if (out.n === 0) return;
   const slots = slotCount(macs(p));
+  if (winogradApplies(p)) return winograd(p, x, w, b, out, slots, false);
   if (p.direct) return directForward(p, x, w, b, out, slots, 'conv', false);
   // positions per unit: the unit's packed im2col (R × chunk floats) stays near 128 KiB
   let chunk = Math.max(8, Math.floor(32768 / Math.max(p.R, 1)) & ~7);
@@ -220,6 +222,7 @@ const convTranspose: DeviceKernel<ConvPlan, Block> = (p, outs, ins) => {
     const pad = p.padBefore.map((v, i) => p.dilation[i]! * (p.K[i]! - 1) - v);
     if (pad.every((v) => v >= 0)) {
       const eq = withGeometry({ ...p, Cin: p.Cout, Cout: p.Cin, L: p.O, O: p.L, padBefore: pad });
+      if (winogradApplies(eq)) return winograd(eq, g, w, b, out, slots, true);
       return directForward(eq, g, w, b, out, slots, 'convTranspose', true);
     }
   }
