@@ -21,8 +21,11 @@ export type DeviceKernel<I, B> = (info: I, outs: B[], ins: B[]) => void | boolea
 
 export interface KernelEntry<I, B> {
   readonly run: DeviceKernel<I, B>;
-  /** False where this backend cannot run the plan (dtype, size): the reference kernel runs instead. */
-  readonly supports?: (info: I, dtypes: readonly DType[]) => boolean;
+  /**
+   * False where this backend cannot run the plan (dtype, size): the reference kernel runs instead.
+   * `locations`: where each input's values are now ('host' or a device name).
+   */
+  readonly supports?: (info: I, dtypes: readonly DType[], locations: readonly string[]) => boolean;
 }
 
 /** Kernels keyed by op definition, each typed by its op's plan. */
@@ -54,8 +57,8 @@ export interface Backend<B = unknown> {
   /** Where this backend's tensors live; null: JavaScript memory (typed arrays). */
   readonly device: Device<B> | null;
   readonly kernels: KernelTable<B>;
-  /** Resolves when the backend can run (a GPU device acquired); absent for synchronous backends. */
-  readonly init?: () => Promise<void>;
+  /** Resolves when the backend can run (a GPU device acquired); absent (undefined) while no wait is needed. */
+  readonly init?: (() => Promise<void>) | undefined;
 }
 
 /** The reference backend: JavaScript memory and each op's own reference kernel. */

@@ -31,7 +31,7 @@ function choose<A, I extends OpInfo>(op: OpDef<A, I>, info: I, inputs: readonly 
   if (be !== reference) {
     const k = be.kernels.get(op.kernelOf ?? op);
     const dtypes: DType[] = inputs.map((t) => t.dtype);
-    const ok = k !== undefined && (k.supports === undefined || k.supports(info, dtypes));
+    const ok = k !== undefined && (k.supports === undefined || k.supports(info, dtypes, inputs.map((t) => t._storage.location)));
     // an exposed in-place target on a device without synchronous reads could not be written back
     const blocked = ok && op.inplace !== undefined && be.device !== null && !be.device.syncReads && op.inplace.some((i) => inputs[i]!._storage.exposed);
     if (ok && !blocked) return [be, k];

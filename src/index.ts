@@ -8,6 +8,7 @@ export { ConvkitError, ShapeError, ValueError, DTypeError, FormatError, GradErro
 export { setBackend, getBackend, listBackends, registerBackend } from './backend.js';
 export { observeOps } from './op.js';
 export { memoryStats, setMemoryLimit } from './memory.js';
+export { fetchTensors } from './fetch.js';
 export type { MemoryStats } from './memory.js';
 export type { DeviceStats } from './storage.js';
 export type { OpEvent, OpObserver } from './op.js';
@@ -35,9 +36,15 @@ import './methods.js';
 import { registerWasm } from './backends/wasm/index.js';
 import { setBackend } from './backend.js';
 
+import { registerWebGpu } from './backends/webgpu/index.js';
+
 // the fast backend is the default wherever the engine has WebAssembly SIMD; getBackend() tells
 if (registerWasm()) setBackend('wasm');
+// selectable with `await setBackend('webgpu')`; registering does not touch the GPU
+registerWebGpu();
 export { registerWasm } from './backends/wasm/index.js';
+export { webgpuAdapter } from './backends/webgpu/index.js';
+export type { AdapterSummary } from './backends/webgpu/runtime.js';
 export { setNumThreads, getNumThreads, threadingStatus, threadsReady, poolStats } from './backends/wasm/pool.js';
 export type { ThreadingStatus, PoolStats } from './backends/wasm/pool.js';
 export * as data from './data/index.js';

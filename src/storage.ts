@@ -237,6 +237,23 @@ export class Storage {
   }
 
   /**
+   * Brings the device copy's values into a host copy, asynchronously (so it works on a GPU), kept
+   * beside the device copy while the storage is unwritten: synchronous reads then work.
+   */
+  async fetch(): Promise<void> {
+    this.checkAlive('fetch');
+    this.adoptSpill();
+    const h = this.held;
+    if (this.host || !h.device) return;
+    const [device, buf, version] = [h.device, h.buf, this.version];
+    const d = await device.read(buf, this.dtype, this.length);
+    // a write while the read was in flight made these values stale: keep none
+    if (this.version !== version || this.held.buf !== buf || this.host) return;
+    countMove(device.name, 'host', d.byteLength);
+    this.host = d;
+  }
+
+  /**
    * Library code writing values from JavaScript (initialisers, loaders): `fn` fills the host array,
    * which becomes the only copy; the version is bumped. Unlike `.data`, the storage is not exposed.
    */

@@ -173,9 +173,9 @@ describe('fit: callbacks and cancellation; evaluate: confusion matrix', () => {
     await assertRejectsValue(() => fit(model, opt as never, new data.DataLoader(ds), { epochs: 0 }));
   });
 
-  it('evaluate: the confusion matrix adds up to the examples and its trace to the accuracy', () => {
+  it('evaluate: the confusion matrix adds up to the examples and its trace to the accuracy', async () => {
     const model = new nn.Linear(4, 3);
-    const r = evaluate(model, new data.DataLoader(ds, { batchSize: 10 }));
+    const r = await evaluate(model, new data.DataLoader(ds, { batchSize: 10 }));
     assert.equal(r.confusion.length, 3);
     assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), 64);
     assert.equal(r.confusion.reduce((s, row, t) => s + row[t]!, 0), Math.round(r.accuracy * 64));

@@ -180,7 +180,7 @@ describeBackends('conv gradients on random configurations', (b) => {
         }
       }));
   }
-});
+}, { asyncReads: true });
 
 describeBackends('conv second derivatives', (b) => {
   const cube = (y: Tensor): Tensor => ck.sum(ck.mul(ck.mul(y, y), y));
@@ -246,4 +246,4 @@ describeBackends('conv second derivatives', (b) => {
       checkGrads((a, ww) => (ck.grad(f, [0, 1])(a!, ww!) as Tensor[])[0]!, [x, w], 'd/dx circular');
       checkGrads((a, ww) => (ck.grad(f, [0, 1])(a!, ww!) as Tensor[])[1]!, [x, w], 'd/dw circular');
     }));
-});
+}, { asyncReads: true });

@@ -1,28 +1,50 @@
 /** Shared test helpers: the backend list, fixture loading and closeness checks. */
 import { readFileSync, readdirSync } from 'node:fs';
-import { describe } from 'node:test';
+import { afterEach, beforeEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 // the Node entry point: the wasm backend runs on its worker_threads pool in every suite
 import '../src/node/index.js';
 import * as ck from '../src/index.js';
 import { Tensor, getBackend, listBackends, setBackend, tensor } from '../src/index.js';
 import type { DType } from '../src/index.js';
+import { backendByName } from '../src/backend.js';
 
 export const ROOT = new URL('../../', import.meta.url);
 
-/** Runs `body` once per registered backend (the same suite on every backend). */
-export function describeBackends(title: string, body: (backend: string) => void): void {
+export interface BackendSuiteOptions {
+  /**
+   * Also run on backends whose values can only be read asynchronously (WebGPU): the suite reads
+   * results with `await t.read()` (see `readBack`), never `.data`/`.item()` on its outputs.
+   */
+  asyncReads?: boolean;
+}
+
+/**
+ * Runs `body` once per registered backend (the same suite on every backend), with that backend
+ * selected while each of its tests runs (tests run after `describe` returns, so the selection is
+ * made around every test, awaiting GPU backends).
+ */
+export function describeBackends(title: string, body: (backend: string) => void, options: BackendSuiteOptions = {}): void {
   for (const b of listBackends()) {
+    const dev = backendByName(b)?.device;
+    if (dev && !dev.syncReads && !options.asyncReads) continue;
     describe(`${title} [${b}]`, () => {
-      const prev = getBackend();
-      setBackend(b);
-      try {
-        body(b);
-      } finally {
-        setBackend(prev);
-      }
+      let prev = getBackend();
+      beforeEach(async () => {
+        prev = getBackend();
+        await setBackend(b);
+      });
+      afterEach(async () => {
+        await setBackend(prev);
+      });
+      body(b);
     });
   }
+}
+
+/** A JavaScript-memory copy of `t` (read asynchronously, so it works for tensors on any device). */
+export async function readBack(t: Tensor): Promise<Tensor> {
+  return tensor(await t.read(), { shape: [...t.shape], dtype: t.dtype });
 }
 
 /** Runs `fn` with backend `b` selected (use inside `it` bodies, which run after describe returns). */

@@ -3,7 +3,8 @@
  * (filters, activation maps, diagnostics); the Conv lab lives in convlab.ts.
  *
  * URL parameters (for quick runs and the end-to-end tests): ?steps=N stops training after N steps,
- * ?epochs=N, ?limit=N (first N training images), ?model=, ?seed=. window.__playground exposes a
+ * ?epochs=N, ?limit=N (first N training images), ?testlimit=N (first N test images), ?model=, ?seed=,
+ * ?backend=. window.__playground exposes a
  * read-only snapshot of the page state for tests.
  */
 import { getBackend, setBackend, formatSummary, summary } from '../../src/index.js';
@@ -80,7 +81,8 @@ function showEnv(env: EnvInfo | null): void {
   const e = $('env');
   e.textContent = '';
   const b = env?.backend ?? getBackend();
-  e.append(`backend: ${b}${b === 'wasm' ? ' (WebAssembly SIMD)' : ' (pure TypeScript)'} · training threads: ${env ? env.threads : '…'} · crossOriginIsolated: ${iso}`);
+  const what = b === 'webgpu' ? ` (GPU: ${env?.gpu ?? 'unknown adapter'})` : b === 'wasm' ? ' (WebAssembly SIMD)' : ' (pure TypeScript)';
+  e.append(`backend: ${b}${what} · training threads: ${env ? env.threads : '…'} · crossOriginIsolated: ${iso}`);
   if (!iso || typeof SharedArrayBuffer !== 'function') e.append(' · ', el('span', { class: 'warn', text: 'SharedArrayBuffer unavailable: single-thread fallback' }));
   else if (env?.limitedBy) e.append(' · ', el('span', { class: 'warn', text: `single thread: ${env.limitedBy}` }));
   else if (env && env.threads <= 1) e.append(' · single-threaded wasm');
@@ -229,7 +231,19 @@ function showSummary(): void {
   }
 }
 $('t-model').addEventListener('change', showSummary);
-for (const k of ['model', 'seed', 'epochs', 'threads'] as const) {
+// WebGPU is offered where the browser has an adapter for it (the worker asks again when training starts)
+void (async () => {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  if (adapter) return;
+  const opt = document.querySelector<HTMLOptionElement>('#t-backend option[value="webgpu"]')!;
+  opt.disabled = true;
+  // short option text (a select must not clip it on a phone); the full reason as its tooltip
+  opt.textContent = gpu ? 'webgpu (no adapter)' : 'webgpu (unavailable)';
+  opt.title = gpu ? 'this browser has WebGPU but offers no GPU adapter' : 'this browser has no WebGPU (navigator.gpu)';
+  if (($('t-backend') as HTMLSelectElement).value === 'webgpu') ($('t-backend') as HTMLSelectElement).value = 'wasm';
+})();
+for (const k of ['model', 'seed', 'epochs', 'threads', 'backend'] as const) {
   const v = params.get(k);
   if (v !== null) ($(`t-${k}`) as HTMLInputElement | HTMLSelectElement).value = v;
 }
@@ -249,6 +263,7 @@ function readConfig(): TrainConfig | string {
   if (!Number.isSafeInteger(seed)) return 'The seed must be a whole number.';
   const config: TrainConfig = {
     model: ($('t-model') as HTMLSelectElement).value as ModelName,
+    backend: ($('t-backend') as HTMLSelectElement).value === 'webgpu' ? 'webgpu' : 'wasm',
     optimizer: ($('t-opt') as HTMLSelectElement).value as OptimizerName,
     lr, batchSize, epochs, augment, seed,
     threads: Number(($('t-threads') as HTMLSelectElement).value),
@@ -257,6 +272,8 @@ function readConfig(): TrainConfig | string {
   const limit = intParam('limit');
   if (steps !== undefined) config.maxSteps = steps;
   if (limit !== undefined) config.limit = limit;
+  const testLimit = intParam('testlimit');
+  if (testLimit !== undefined) config.testLimit = testLimit;
   return config;
 }
 

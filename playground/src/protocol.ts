@@ -4,8 +4,12 @@ import type { DiagnosticsReport } from '../../src/train/diagnostics.js';
 export type ModelName = 'digits' | 'mnist-net' | 'lenet';
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
+export type BackendName = 'wasm' | 'webgpu';
+
 export interface TrainConfig {
   model: ModelName;
+  /** Where training runs; webgpu trains without the per-layer diagnostics (they read every layer synchronously). */
+  backend: BackendName;
   optimizer: OptimizerName;
   lr: number;
   batchSize: number;
@@ -19,6 +23,8 @@ export interface TrainConfig {
   maxSteps?: number;
   /** Use only the first N training images (?limit=N). */
   limit?: number;
+  /** Evaluate on only the first N test images (?testlimit=N; quick runs on slow backends). */
+  testLimit?: number;
 }
 
 /** A state dict as plain arrays: name → shape and float32 values. */
@@ -32,6 +38,8 @@ export type ToWorker =
 
 export interface EnvInfo {
   backend: string;
+  /** The GPU adapter when training on webgpu, e.g. "google swiftshader (software)". */
+  gpu: string | null;
   threads: number;
   /** Why fewer threads than asked for run (from threadingStatus), if so. */
   limitedBy: string | null;

@@ -3,7 +3,7 @@
  * loop (trainEpoch / evaluate / TrainingDiagnostics) on the wasm backend, and posts progress,
  * diagnostics and the weights (for inference on the page) back. Pause/resume between steps.
  */
-import { getBackend, manualSeed, setBackend, Generator, data, optim } from '../../src/index.js';
+import { getBackend, manualSeed, setBackend, webgpuAdapter, Generator, data, optim } from '../../src/index.js';
 import * as convkit from '../../src/index.js';
 import { buildModel } from '../../src/models/index.js';
 import { evaluate, trainEpoch } from '../../src/train/loop.js';
@@ -34,8 +34,10 @@ const fn = <T>(name: string): T | null => (typeof api[name] === 'function' ? (ap
 function envInfo(): EnvInfo {
   const getThreads = fn<() => number>('getNumThreads');
   const status = fn<() => { limitedBy: string | null }>('threadingStatus');
+  const a = getBackend() === 'webgpu' ? webgpuAdapter() : null;
   return {
     backend: getBackend(),
+    gpu: a ? `${a.vendor} ${a.architecture}${a.fallback ? ' (software)' : ''}`.trim() : null,
     threads: getThreads ? Number(getThreads()) : 1,
     limitedBy: status ? status().limitedBy : null,
     crossOriginIsolated: ctx.crossOriginIsolated === true,
@@ -62,16 +64,19 @@ function unpackDigits(buf: ArrayBuffer): Float32Array[] {
 }
 
 let split: { train: Dataset; test: Dataset } | null = null;
+/** The CPU backend the worker trains on unless asked for webgpu. */
+let cpuBackend = 'reference';
 let paused = false;
 let stopRequested = false;
 let running = false;
 let wake: (() => void) | null = null;
 
-function toPlain(model: Module): { state: PlainState; transfer: ArrayBuffer[] } {
+/** The weights as plain arrays, read asynchronously (so it works for GPU tensors too). */
+async function toPlain(model: Module): Promise<{ state: PlainState; transfer: ArrayBuffer[] }> {
   const state: PlainState = {};
   const transfer: ArrayBuffer[] = [];
   for (const [k, t] of Object.entries(model.stateDict())) {
-    const d = Float32Array.from(t.data as ArrayLike<number>);
+    const d = Float32Array.from(await t.read());
     state[k] = { shape: [...t.shape], data: d };
     transfer.push(d.buffer);
   }
@@ -89,6 +94,8 @@ async function train(config: TrainConfig): Promise<void> {
   running = true;
   paused = false;
   stopRequested = false;
+  // a backend that cannot start (no WebGPU, no adapter) is an error shown on the page, never a silent switch
+  await setBackend(config.backend === 'webgpu' ? 'webgpu' : cpuBackend);
   const setThreads = fn<(n: number) => void>('setNumThreads');
   const getThreads = fn<() => number>('getNumThreads');
   // 0 = one per core; without shared memory the backend stays on one thread (and would warn)
@@ -96,18 +103,19 @@ async function train(config: TrainConfig): Promise<void> {
   manualSeed(config.seed);
   const model = buildModel(config.model, 10);
   const optimizer = makeOptimizer(config.optimizer, model.parameters(), config.lr);
-  const diag = new TrainingDiagnostics(model);
+  const diag = config.backend === 'webgpu' ? null : new TrainingDiagnostics(model);
   const trainSet: Dataset = config.limit && config.limit < split.train.length ? { length: config.limit, get: (i: number) => split!.train.get(i) } : split.train;
-  const testLoader = new data.DataLoader(split.test, { batchSize: 500 });
-  const sendWeights = (step: number): void => {
-    const { state, transfer } = toPlain(model);
+  const testSet: Dataset = config.testLimit && config.testLimit < split.test.length ? { length: config.testLimit, get: (i: number) => split!.test.get(i) } : split.test;
+  const testLoader = new data.DataLoader(testSet, { batchSize: 500 });
+  const sendWeights = async (step: number): Promise<void> => {
+    const { state, transfer } = await toPlain(model);
     post({ type: 'weights', step, model: config.model, state }, transfer);
   };
   let step = 0;
   let testAccuracy: number | null = null;
   const probeBatches = Math.ceil(trainSet.length / config.batchSize);
   post({ type: 'started', config, batches: probeBatches, trainSize: trainSet.length, env: envInfo() });
-  sendWeights(0);
+  await sendWeights(0);
   const limitHit = (): boolean => config.maxSteps !== undefined && step >= config.maxSteps;
   try {
     for (let epoch = 0; epoch < config.epochs && !stopRequested && !limitHit(); epoch++) {
@@ -128,7 +136,7 @@ async function train(config: TrainConfig): Promise<void> {
         const r = await trainEpoch(model, optimizer, rest, {
           augmentShift: config.augment,
           generator: aug,
-          diagnostics: diag,
+          ...(diag ? { diagnostics: diag } : {}),
           shouldStop: () => paused || stopRequested || limitHit(),
           onStep: (s) => {
             step++;
@@ -146,8 +154,9 @@ async function train(config: TrainConfig): Promise<void> {
               loss: lossSum / seen, accuracy: correct / seen, batchLoss: (lossSum - prev.lossSum) / n, batchAccuracy: (correct - prev.correct) / n,
               imagesPerSecond: seen / Math.max(1e-3, ms / 1000), seen,
             });
-            if (step % DIAG_EVERY === 0) post({ type: 'diagnostics', step, report: diag.report() });
-            if (step % WEIGHTS_EVERY === 0) sendWeights(step);
+            if (diag && step % DIAG_EVERY === 0) post({ type: 'diagnostics', step, report: diag.report() });
+            // the read is queued after this step's work, so it snapshots these weights
+            if (step % WEIGHTS_EVERY === 0) void sendWeights(step);
           },
         });
         if (r.examples === 0 && !paused) break;
@@ -157,8 +166,8 @@ async function train(config: TrainConfig): Promise<void> {
         }
         if (paused && !stopRequested) {
           activeMs += performance.now() - t;
-          sendWeights(step);
-          post({ type: 'diagnostics', step, report: diag.report() });
+          await sendWeights(step);
+          if (diag) post({ type: 'diagnostics', step, report: diag.report() });
           post({ type: 'paused', step });
           await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
@@ -166,16 +175,18 @@ async function train(config: TrainConfig): Promise<void> {
           if (!stopRequested) post({ type: 'resumed', step });
         }
       }
-      post({ type: 'diagnostics', step, report: diag.report() });
-      diag.reset();
-      const ev = evaluate(model, testLoader);
+      if (diag) {
+        post({ type: 'diagnostics', step, report: diag.report() });
+        diag.reset();
+      }
+      const ev = await evaluate(model, testLoader);
       testAccuracy = ev.accuracy;
       post({ type: 'epoch', epoch: epoch + 1, step, trainLoss: seen ? lossSum / seen : NaN, trainAccuracy: seen ? correct / seen : 0, testLoss: ev.loss, testAccuracy: ev.accuracy, testExamples: ev.examples });
-      sendWeights(step);
+      await sendWeights(step);
     }
     post({ type: 'done', step, reason: stopRequested ? 'stopped' : limitHit() ? 'steps' : 'finished', testAccuracy });
   } finally {
-    diag.detach();
+    diag?.detach();
     running = false;
   }
 }
@@ -203,7 +214,8 @@ ctx.onmessage = (e: MessageEvent) => {
 async function init(): Promise<void> {
   const t0 = performance.now();
   try {
-    setBackend('wasm');
+    await setBackend('wasm');
+    cpuBackend = 'wasm';
   } catch {
     // no WebAssembly SIMD: the reference backend (pure TypeScript) still trains, only slower
   }

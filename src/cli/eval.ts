@@ -41,7 +41,7 @@ const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** A mean grey level above this marks a light background (MNIST digits are light on black: ~0.13). */
 const LIGHT_BACKGROUND = 0.5;
 
-export function evalCommand(argv: readonly string[], out: Out): number {
+export async function evalCommand(argv: readonly string[], out: Out): Promise<number> {
   if (wantsHelp(argv)) {
     out.write(helpText('usage: convkit eval MODEL(.safetensors|.onnx) [--data NAME] [--model NAME|"ARCH"]', 'Evaluates a saved model on a test set: accuracy, loss and the confusion matrix.', EVAL_FLAGS));
     return 0;
@@ -53,7 +53,7 @@ export function evalCommand(argv: readonly string[], out: Out): number {
   const d = run?.dataOptions ?? {};
   const data = loadData(spec, { ...(d.size ? { size: d.size } : {}), ...(d.valSplit !== undefined ? { valSplit: d.valSplit } : {}), seed: run?.seed ?? 0 });
   const test = run?.normalize ? mapInputs(data.test, normalizer(run.normalize)) : data.test;
-  const r = evaluate(model, new DataLoader(test, { batchSize: 500 }));
+  const r = await evaluate(model, new DataLoader(test, { batchSize: 500 }));
   const classes = run?.classes ?? data.classes;
   out.write(`${name} on ${spec} test set: accuracy ${(100 * r.accuracy).toFixed(2)}% (${Math.round(r.accuracy * r.examples)}/${r.examples}), loss ${r.loss.toFixed(4)}\n`);
   out.write(`confusion matrix (rows: true class, columns: predicted):\n${formatConfusionMatrix(r.confusion, classes.every((c, i) => c === String(i)) ? undefined : classes)}\n`);

@@ -37,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'train':
         return await trainCommand(rest, process.stdout, process.stderr);
       case 'eval':
-        return evalCommand(rest, process.stdout);
+        return await evalCommand(rest, process.stdout);
       case 'predict':
         return predictCommand(rest, process.stdout, process.stderr);
       case 'export':

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, Generator, defaultGenerator } from '../random.js';
 import { setBackend } from '../backend.js';
+import { fetchTensors } from '../fetch.js';
 import { setNumThreads, threadingStatus } from '../backends/wasm/pool.js';
 import { ValueError } from '../errors.js';
 import { DataLoader } from '../data/loader.js';
@@ -45,7 +46,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', help: 'random seed (weights, shuffling, augmentation, dropout)', default: 0, placeholder: 'N', min: 0, max: 2 ** 32 - 1 },
   out: { type: 'string', help: 'output directory (checkpoint.safetensors, model.safetensors, metrics.jsonl, report.html; locked while training)', default: 'convkit-run', placeholder: 'DIR' },
   resume: { type: 'boolean', help: 'continue the run in DIR exactly where it stopped, with its own settings (--epochs may extend it)' },
-  backend: { type: 'string', help: 'kernels: reference (pure TypeScript) or wasm (SIMD convolutions and matrix products on threads; the rest falls back to reference)', default: 'wasm', choices: ['reference', 'wasm'], placeholder: 'NAME' },
+  backend: { type: 'string', help: 'kernels: reference (pure TypeScript), wasm (WebAssembly SIMD on threads) or webgpu (the GPU, through the npm package webgpu in Node)', default: 'wasm', choices: ['reference', 'wasm', 'webgpu'], placeholder: 'NAME' },
   threads: { type: 'int', help: 'threads for the wasm kernels (default: one per core)', placeholder: 'N', min: 1 },
   diagnostics: { type: 'boolean', help: 'per-epoch gradient norm per layer, dead ReLU units, vanishing/exploding warnings' },
   limit: { type: 'int', help: 'use only the first N training examples (quick runs)', placeholder: 'N', min: 1 },
@@ -120,7 +121,11 @@ async function train(flags: FlagValues, given: ReadonlySet<string>, dir: string,
   const stale = removeStaleTemps(dir);
   if (stale.length > 0) out.write(`removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left in ${dir} by an interrupted save (${stale.join(', ')})\n`);
 
-  setBackend(flags['backend'] as string);
+  const onGpu = flags['backend'] === 'webgpu';
+  if (onGpu && flags['diagnostics']) {
+    throw new ValueError({ op: 'convkit train', arg: '--diagnostics', expected: 'a CPU backend (the diagnostics read every layer synchronously)', got: '--backend webgpu' });
+  }
+  await setBackend(flags['backend'] as string);
   if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
   const notes: string[] = [];
   const init = flags['init'] as string | undefined;
@@ -224,18 +229,24 @@ async function train(flags: FlagValues, given: ReadonlySet<string>, dir: string,
       });
       bar.finish();
       if (r.nonFinite) {
+        if (onGpu) {
+          // the layer search reads every output synchronously: run it in JavaScript memory
+          await fetchState();
+          await setBackend('reference');
+        }
         const layer = firstNonFiniteLayer(model, r.nonFinite.input);
         err.write(`error: the loss became ${r.nonFinite.loss} at epoch ${epoch + 1}, step ${r.nonFinite.batch}; ${layer === null ? 'every layer output was finite (the loss itself overflowed)' : `the first layer with a non-finite output is ${layer}`}. Stopping. Last good checkpoint: ${existsSync(ckptPath) ? ckptPath : 'none'}\n`);
         return 1;
       }
       if (stop && r.position.batch < loader.length) {
         const p = r.position;
+        await fetchState();
         saveCheckpoint(intPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: { ...runInfo(epoch, last), position: { ...p, augRng: aug.getState() } } });
         out.write(`saved ${intPath} (epoch ${epoch + 1}, after batch ${p.batch} of ${loader.length}); --resume continues from there. ${existsSync(ckptPath) ? `${ckptPath} still holds the end of epoch ${epoch}.` : ''}\n`);
         return 130;
       }
       scheduler.step();
-      const ev = evaluate(model, testLoader);
+      const ev = await evaluate(model, testLoader);
       last = ev.accuracy;
       const secs = (Date.now() - te) / 1000;
       const report = diag?.report();
@@ -250,6 +261,7 @@ async function train(flags: FlagValues, given: ReadonlySet<string>, dir: string,
       }
       // the checkpoint first, then its metrics row: a kill in between leaves the row in the
       // checkpoint's history, from which --resume rewrites metrics.jsonl
+      await fetchState();
       saveCheckpoint(ckptPath, { model: model.stateDict(), optimizer: optimizer.stateDict(), run: runInfo(epoch + 1, ev.accuracy) });
       appendFileSync(metricsPath, JSON.stringify(rec) + '\n');
       removeIfExists(intPath);
@@ -264,6 +276,7 @@ async function train(flags: FlagValues, given: ReadonlySet<string>, dir: string,
   }
   const total = (Date.now() - t0) / 1000;
   if (startEpoch === config.epochs) out.write(`the run already completed its ${plural(config.epochs, 'epoch')}; nothing to train (--epochs N with N > ${config.epochs} extends it)\n`);
+  await fetchState();
   saveModelFile(join(dir, 'model.safetensors'), model.stateDict(), runInfo(config.epochs, last));
   if (modelName.startsWith('onnx:')) saveOnnx(model, zeros([1, ...data.inputShape]), join(dir, 'model.onnx'), { dynamicBatch: true, inputNames: ['input'], outputNames: ['logits'] });
   out.write(`final test accuracy ${last === null ? 'unknown' : `${(100 * last).toFixed(2)}%`} on ${data.test.length} examples; ${fmtTime(total)} total; model saved to ${join(dir, 'model.safetensors')}; report: ${page.path}\n`);
@@ -292,5 +305,9 @@ async function train(flags: FlagValues, given: ReadonlySet<string>, dir: string,
       rng: defaultGenerator.getState(),
       history,
     };
+  }
+  /** GPU values are read asynchronously: bring the model's and the optimizer's state to JavaScript memory before saving. */
+  async function fetchState(): Promise<void> {
+    await fetchTensors([...Object.values(model.stateDict()), ...[...optimizer.state.values()].flatMap((st) => Object.values(st))]);
   }
 }

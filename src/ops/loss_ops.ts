@@ -20,6 +20,7 @@ import type { Shape } from '../shape.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { valuesOf } from '../tensor.js';
+import { backendByName } from '../backend.js';
 import type { OpDef, OpInfo } from '../op.js';
 import { apply, apply1, defineOp, expectFloat, expectSameDtype } from '../op.js';
 import { isGradEnabled } from '../autograd/tape.js';
@@ -81,11 +82,18 @@ export const l1LossOp = defineOp<PointLossAttrs, PointLossInfo>({
   },
 });
 
+/** Whether t's values can be read synchronously (in JavaScript memory, or on a device that reads synchronously). */
+function readableNow(t: Tensor): boolean {
+  return t.device === 'host' || backendByName(t.device)?.device?.syncReads === true;
+}
+
 export const binaryCrossEntropyOp = defineOp<PointLossAttrs, PointLossInfo>({
   name: 'binaryCrossEntropy',
   reference: lossKernels.binaryCrossEntropy,
   info: (inputs, a) => {
     const info = pointInfo(inputs, a);
+    // values on a GPU cannot be read here: the GPU kernel checks them (its error comes at the next read)
+    if (!readableNow(inputs[0]!)) return info;
     const x = valuesOf(inputs[0]!);
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;

@@ -53,9 +53,10 @@ function extremumOp(name: 'amax' | 'amin'): OpDef<ExtremumAttrs, ReduceInfo> {
     vjp: ({ inputs: [x], outputs: [y], info }, [g]) => {
       // PyTorch compares with == (so a NaN maximum gives NaN gradients) except for the full
       // max()/min(), which then spreads the gradient over the NaN inputs instead
+      // (decided with ops, not by reading y: on a GPU the values are not at hand)
       const yk = reshape(y!, info.keptShape);
-      const nanFull = info.dims.length === info.inShape.length && y!.numel === 1 && Number.isNaN(y!.item());
-      const cond = nanFull ? ne(x!, x!) : eq(x!, yk);
+      const full = info.dims.length === info.inShape.length;
+      const cond = full ? where(ne(yk, yk), ne(x!, x!), eq(x!, yk)) : eq(x!, yk);
       const [m, count] = tieMask(x!, cond, info.dims);
       return [mul(m, div(reshape(g!, info.keptShape), count))];
     },

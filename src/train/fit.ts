@@ -74,7 +74,7 @@ export async function fit(model: Module, optimizer: Optimizer<BaseHyper>, train:
     if (r.nonFinite) return { history, stopped: false, nonFinite: r };
     if (r.stopped) return { history, stopped: true };
     options.scheduler?.step();
-    const report: FitEpoch = { epoch: e + 1, train: r, lr, seconds: (Date.now() - t0) / 1000, ...(options.test ? { test: evaluate(model, options.test) } : {}) };
+    const report: FitEpoch = { epoch: e + 1, train: r, lr, seconds: (Date.now() - t0) / 1000, ...(options.test ? { test: await evaluate(model, options.test) } : {}) };
     history.push(report);
     await options.onEpoch?.(report);
   }

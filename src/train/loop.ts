@@ -6,7 +6,9 @@ import type { Tensor } from '../tensor.js';
 import { valuesOf } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import { crossEntropy } from '../ops/loss.js';
-import { argmax } from '../ops/reduce.js';
+import { argmax, sum } from '../ops/reduce.js';
+import { eq } from '../ops/elementwise.js';
+import { cat, stack, to } from '../ops/movement.js';
 import type { Module } from '../nn/module.js';
 import type { BaseHyper, Optimizer } from '../optim/optimizer.js';
 import type { Batch } from '../data/loader.js';
@@ -66,13 +68,15 @@ export interface TrainEpochOptions {
   start?: EpochPosition;
 }
 
-function countCorrect(logits: Tensor, target: Tensor): number {
-  const pred = argmax(logits, 1);
-  let c = 0;
-  const p = valuesOf(pred);
-  const t = valuesOf(target);
-  for (let i = 0; i < pred.numel; i++) if (p[i] === t[i]) c++;
-  return c;
+/**
+ * [loss, correct predictions] of a batch as one float32 tensor, computed where the predictions are, so
+ * one asynchronous read brings both back (on a GPU, the step's only synchronisation).
+ */
+function batchStats(loss: Tensor, pred: Tensor, target: Tensor): Tensor {
+  return noGrad(() => {
+    const correct = sum(to(eq(pred, target), 'float32'));
+    return stack([to(loss, 'float32'), correct]);
+  });
 }
 
 /** Shifts each image of a [B, C, H, W] batch by a random (dy, dx) in [-s, s] (see data.randomShift). */
@@ -102,7 +106,8 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     optimizer.zeroGrad();
     const logits = model.forward(input) as Tensor;
     const loss = crossEntropy(logits, batch.target);
-    const l = loss.item();
+    // read before the update, so a non-finite loss stops the epoch with the weights that produced it
+    const [l = NaN, c = 0] = await batchStats(loss, argmax(logits, 1), batch.target).read();
     b++;
     if (!Number.isFinite(l)) return { loss: l, accuracy: seen ? correct / seen : 0, examples: seen, position: pos(), nonFinite: { batch: b, loss: l, input } };
     loss.backward();
@@ -110,7 +115,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer<BaseHyper>,
     optimizer.step();
     const n = batch.target.numel;
     lossSum += l * n;
-    correct += countCorrect(logits, batch.target);
+    correct += c;
     seen += n;
     options.onStep?.({ batch: b, batches: batches.length, loss: lossSum / seen, accuracy: correct / seen, seen });
     await breathe();
@@ -130,29 +135,36 @@ export interface EvalResult {
   confusion: number[][];
 }
 
-/** Mean loss, accuracy and confusion matrix of `model` (in eval mode, without recording gradients). */
-export function evaluate(model: Module, batches: Iterable<Batch>): EvalResult {
+/**
+ * Mean loss, accuracy and confusion matrix of `model` (in eval mode, without recording gradients).
+ * Asynchronous: on a GPU each batch's sums and predictions come back in one read.
+ */
+export async function evaluate(model: Module, batches: Iterable<Batch>): Promise<EvalResult> {
   model.eval();
-  return noGrad(() => {
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let confusion: number[][] = [];
-    for (const batch of batches) {
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let confusion: number[][] = [];
+  for (const batch of batches) {
+    const [packed, k] = noGrad(() => {
       const logits = model.forward(batch.input) as Tensor;
-      const n = batch.target.numel;
-      const k = logits.shape[1] ?? 1;
-      if (confusion.length === 0) confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-      lossSum += crossEntropy(logits, batch.target, { reduction: 'sum' }).item();
-      const pred = valuesOf(argmax(logits, 1));
-      const t = valuesOf(batch.target);
-      for (let i = 0; i < n; i++) {
-        const row = confusion[t[i]!];
-        if (row !== undefined && pred[i]! < k) row[pred[i]!]!++;
-        if (pred[i] === t[i]) correct++;
-      }
-      seen += n;
+      const pred = argmax(logits, 1);
+      const stats = batchStats(crossEntropy(logits, batch.target, { reduction: 'sum' }), pred, batch.target);
+      return [cat([stats, to(pred, 'float32')]), logits.shape[1] ?? 1] as const;
+    });
+    // [loss sum, correct, predicted class of each example]
+    const v = await packed.read();
+    const n = batch.target.numel;
+    if (confusion.length === 0) confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    lossSum += v[0]!;
+    correct += v[1]!;
+    const t = valuesOf(batch.target);
+    for (let i = 0; i < n; i++) {
+      const p = v[2 + i]!;
+      const row = confusion[t[i]!];
+      if (row !== undefined && p < k) row[p] = row[p]! + 1;
     }
-    return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, confusion };
-  });
+    seen += n;
+  }
+  return { loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, examples: seen, confusion };
 }

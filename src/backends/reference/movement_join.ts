@@ -3,7 +3,7 @@ import type { Kernel } from '../../backend.js';
 import type { CatInfo, SliceInfo, SplitInfo } from '../../ops/movement_join.js';
 import { gatherMaps, identityMap, scatterMaps, stridesFor } from './movement_engine.js';
 
-function sliceMaps(info: SliceInfo): Int32Array[] {
+export function sliceMaps(info: SliceInfo): Int32Array[] {
   const st = stridesFor(info.inShape);
   return info.outShape.map((n, d) => {
     if (d !== info.dim) return identityMap(n, st[d]!);

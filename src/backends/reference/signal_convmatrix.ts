@@ -21,7 +21,7 @@ function source(mode: ConvMatrixInfo['paddingMode'], p: number, L: number): numb
  * tap[o·K + k]: the flat spatial input index read by flat output position o through flat kernel
  * position k, or -1. Built per dimension (the map is separable) and combined with odometers.
  */
-function tapTable(info: ConvMatrixInfo): Int32Array {
+export function tapTable(info: ConvMatrixInfo): Int32Array {
   const r = info.inSize.length;
   const per: Int32Array[] = [];
   for (let d = 0; d < r; d++) {

@@ -78,7 +78,7 @@ function launch(p: PoolPlan, mode: number, op: string, y: Block, x: Block, idx: 
 }
 
 const maxPool: DeviceKernel<PoolPlan, Block> = (p, outs, ins) => {
-  if (wasmPoolKernels.maxPool.supports!(p, ['float32'])) return wasmPoolKernels.maxPool.run(p, outs, ins);
+  if (wasmPoolKernels.maxPool.supports!(p, ['float32'], ['wasm'])) return wasmPoolKernels.maxPool.run(p, outs, ins);
   return launch(p, POOL_MODE.MAX, 'maxPool', outs[0]!, ins[0]!, outs[1]!);
 };
 const avgPool: DeviceKernel<AvgPoolPlan, Block> = (p, [y], [x]) => launch(p, POOL_MODE.AVG, 'avgPool', y!, x!, null);
