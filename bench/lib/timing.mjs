@@ -4,7 +4,11 @@
 //  - timed calls until 10 reps or 3 s have elapsed, whichever comes first, never fewer than 3
 //    (--quick: until 5 reps or 1 s, at least 3); each `run()` reads the outputs back into JS
 //    (dataSync / await data() / typed array), so lazy or asynchronous backends are fully counted;
-//  - the median is reported (robust against the odd GC pause or scheduler hiccup).
+//  - the median is reported (robust against the odd GC pause or scheduler hiccup);
+//  - before each call (outside the clock) the event loop turns once (setImmediate), as it does
+//    between the steps of any real program (convkit's trainEpoch, a browser's frames): garbage
+//    collectors and finalizers that only run between tasks get their turn, as they would there.
+//    (A loop that never yields is a different case: bench/README.md "Loops that never yield".)
 // Systems flagged slow for a cell first time one call at batch 1 and shrink the batch (a power of
 // two) so that one call fits the per-call budget; throughput is then per image at that batch.
 // Two optional parts of a prepared cell: `floor` (E1) is timed right after every call of `run`
@@ -21,7 +25,10 @@ export const PROTOCOL = {
 const now = () => performance.now();
 const PROFILE_REPS = { full: 5, quick: 3 };
 
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 async function timeOnce(run) {
+  await turn();
   const t0 = now();
   await run();
   return now() - t0;

@@ -16,22 +16,14 @@ import { apply1, defineOp, expectFloat, expectSameDtype, expectTensor, readOptio
 import { add, exp, mul, sub } from './elementwise.js';
 import { onesLike } from '../creation.js';
 import { activationKernels } from '../backends/reference/activation.js';
+import type { ActInfo } from '../plans.js';
+export type { ActInfo } from '../plans.js';
 
 export { softmax, logSoftmax } from './activation_softmax.js';
 export { dropout, dropout2d } from './activation_dropout.js';
 export type { DropoutOptions } from './activation_dropout.js';
 
 export type GeluApproximate = 'none' | 'tanh';
-
-/** Plan of a point-wise activation or of its backward: the element count and the parameters. */
-export interface ActInfo extends OpInfo {
-  readonly n: number;
-  /** leakyRelu: negative slope; elu: alpha; softplus: beta. */
-  readonly param: number;
-  /** softplus: above threshold (in units of βx) the function is the identity. */
-  readonly threshold: number;
-  readonly approximate: GeluApproximate;
-}
 
 export interface ActAttrs {
   readonly param: number;

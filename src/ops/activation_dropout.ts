@@ -14,18 +14,13 @@ import type { Generator } from '../random.js';
 import { defaultGenerator } from '../random.js';
 import { mul } from './elementwise.js';
 import { activationKernels } from '../backends/reference/activation.js';
+import type { DropoutMaskInfo } from '../plans.js';
+export type { DropoutMaskInfo } from '../plans.js';
 
 export interface DropoutMaskAttrs {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly p: number;
-  readonly generator: Generator;
-}
-
-export interface DropoutMaskInfo extends OpInfo {
-  readonly p: number;
-  /** 1/(1-p), the value of a kept element. */
-  readonly scale: number;
   readonly generator: Generator;
 }
 

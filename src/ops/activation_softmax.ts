@@ -13,14 +13,8 @@ import { normDim, sameShape } from '../shape.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 import { activationKernels } from '../backends/reference/activation.js';
-
-/** The tensor seen as [outer, size, inner] with the reduced dimension in the middle. */
-export interface SoftmaxInfo extends OpInfo {
-  readonly dim: number;
-  readonly outer: number;
-  readonly size: number;
-  readonly inner: number;
-}
+import type { SoftmaxInfo } from '../plans.js';
+export type { SoftmaxInfo } from '../plans.js';
 
 function layout(x: Tensor, dim: number): Omit<SoftmaxInfo, 'outShapes' | 'outDtypes'> {
   const s = x.shape;

@@ -28,6 +28,8 @@ import { apply1, defineOp } from '../op.js';
 import { sum } from './reduce.js';
 import { checkBias, checkConvChannels, checkDtypes, checkGroups, convOutSizes } from './conv_geometry.js';
 import { convKernels } from '../backends/reference/conv.js';
+import type { ConvTaps, ConvPlan } from '../plans.js';
+export type { ConvTaps, ConvPlan } from '../plans.js';
 
 /** Canonical attributes shared by the three ops (arrays have one entry per spatial dimension). */
 export interface ConvAttrs {
@@ -48,30 +50,6 @@ export interface ConvTransposeAttrs extends ConvAttrs {
 export interface ConvWeightGradAttrs extends ConvAttrs {
   /** Kernel size K, i.e. the spatial part of this op's output. */
   readonly kernel: readonly number[];
-}
-
-/** Per axis (d, h, w), for each kernel tap k: the outputs [lo, hi) whose input o·s − pad + k·d lies inside x. */
-export interface ConvTaps {
-  readonly lo: readonly Int32Array[];
-  readonly hi: readonly Int32Array[];
-}
-
-/**
- * What the kernels need: convolution-space sizes, padded to 3 spatial dimensions with 1s, and the
- * geometry derived from them once (`withGeometry`), which every backend reads instead of
- * re-deriving it.
- */
-export interface ConvPlan extends ConvPlanBase {
-  /** Channels per group of x and of y; kernel taps; im2col rows (cig·KK); output and input positions. */
-  readonly cig: number;
-  readonly cog: number;
-  readonly KK: number;
-  readonly R: number;
-  readonly P: number;
-  readonly Lsz: number;
-  readonly taps: ConvTaps;
-  /** Stride 1 on 1-d/2-d geometry with padding ≥ 0: the im2col-free lowering (wasm) applies. */
-  readonly direct: boolean;
 }
 
 /** The sizes a conv plan is derived from. */

@@ -5,6 +5,7 @@
  * and 'convTranspose' and accept unbatched inputs (an unbatched (C, ...) tensor has the memory
  * layout of (1, C, ...), so only the shapes differ).
  */
+import type { ConvPlan } from '../plans.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from '../op.js';
@@ -12,7 +13,7 @@ import { defineOp } from '../op.js';
 import { reshape } from './movement.js';
 import type { ConvGeometry, ConvOptions, ConvTransposeOptions } from './conv_geometry.js';
 import { convSpec, resolveConv } from './conv_geometry.js';
-import type { ConvPlan, ConvTransposeAttrs } from './conv_ops.js';
+import type { ConvTransposeAttrs } from './conv_ops.js';
 import { biasGrad, convMacs, convOp, convRaw, convTransposeOp, convTransposeRaw, convWeightGradRaw, plan } from './conv_ops.js';
 import { convKernels } from '../backends/reference/conv.js';
 

@@ -15,17 +15,10 @@ import { scalarResultDtype } from './scalar.js';
 import { scalarLike } from '../creation.js';
 import { to } from './movement_layout.js';
 import { elementwiseKernels } from '../backends/reference/elementwise.js';
+import type { BinaryInfo, UnaryInfo } from '../plans.js';
+export type { BinaryInfo, UnaryInfo } from '../plans.js';
 
 export type TensorLike = Tensor | number;
-
-export interface BinaryInfo extends OpInfo {
-  readonly outShape: Shape;
-  /** Element strides of each input walked over the output's index space (0 = broadcast). */
-  readonly aStrides: readonly number[];
-  readonly bStrides: readonly number[];
-  /** True when both inputs already have the output's shape (a flat loop suffices). */
-  readonly same: boolean;
-}
 
 /**
  * Turns the two operands into tensors of one dtype. A number takes the tensor's dtype, except that
@@ -158,10 +151,6 @@ export function div(input: TensorLike, other: TensorLike): Tensor {
   const [a, b] = operands('div', input, other);
   if (a.dtype === 'int32' && b.dtype === 'int32') return apply1(divOp, [to(a, 'float32'), to(b, 'float32')], undefined);
   return apply1(divOp, [a, b], undefined);
-}
-
-export interface UnaryInfo extends OpInfo {
-  readonly n: number;
 }
 
 export const negOp = defineOp<void, UnaryInfo>({

@@ -8,13 +8,15 @@ import type { Tensor } from '../tensor.js';
 import { isTensor } from '../tensor.js';
 import type { OpDef } from '../op.js';
 import { apply1, defineOp, expectFloat, expectTensor } from '../op.js';
-import type { BinaryInfo, TensorLike, UnaryInfo } from './elementwise.js';
+import type { TensorLike } from './elementwise.js';
 import { binaryInfo, mul, operands, sub } from './elementwise.js';
 import { log } from './elementwise_unary.js';
 import { where } from './elementwise_where.js';
 import { scalarResultDtype } from './scalar.js';
 import { to } from './movement_layout.js';
 import { compareKernels } from '../backends/reference/elementwise_cmp.js';
+import type { BinaryInfo, PowScalarInfo, UnaryInfo } from '../plans.js';
+export type { PowScalarInfo } from '../plans.js';
 
 /**
  * base^exponent, both tensors (broadcast). PyTorch's gradients:
@@ -36,10 +38,6 @@ export const powOp = defineOp<void, BinaryInfo>({
     needs[1] ? mul(g!, where(mul(eq(x!, 0), ge(e!, 0)), 0, mul(y!, log(x!)))) : null,
   ],
 });
-
-export interface PowScalarInfo extends UnaryInfo {
-  readonly exponent: number;
-}
 
 /** base^c for a number c (a fast path: small integer powers are exact products). */
 export const powScalarOp = defineOp<{ exponent: number }, PowScalarInfo>({

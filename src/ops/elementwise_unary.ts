@@ -9,10 +9,11 @@ import { ValueError, fmtValue } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef, OpInfo, VjpCtx } from '../op.js';
 import { apply1, defineOp, expectFloat, expectTensor, readOptions } from '../op.js';
-import type { UnaryInfo } from './elementwise.js';
 import { add, div, mul, neg } from './elementwise.js';
 import { powScalar } from './elementwise_binary.js';
 import { elementwiseKernels } from '../backends/reference/elementwise.js';
+import type { RoundInfo, UnaryInfo } from '../plans.js';
+export type { RoundInfo } from '../plans.js';
 
 type UnaryVjp = (ctx: VjpCtx<UnaryInfo>, grads: readonly Tensor[]) => (Tensor | null)[];
 
@@ -107,10 +108,6 @@ export function floor(input: Tensor): Tensor {
 }
 export function ceil(input: Tensor): Tensor {
   return unary(ceilOp, input);
-}
-
-export interface RoundInfo extends UnaryInfo {
-  readonly decimals: number;
 }
 
 export const roundOp = defineOp<{ decimals: number }, RoundInfo>({

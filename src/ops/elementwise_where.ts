@@ -9,19 +9,13 @@ import { apply1, defineOp, expectSameDtype, expectTensor, readOptions } from '..
 import { scalarLike, full } from '../creation.js';
 import { scalarResultDtype } from './scalar.js';
 import { to } from './movement_layout.js';
-import type { TensorLike, UnaryInfo } from './elementwise.js';
+import type { TensorLike } from './elementwise.js';
 import { maximum } from './elementwise_binary.js';
 import { ge, gt, le, lt } from './elementwise_binary.js';
 import { mul, withScalar } from './elementwise.js';
 import { compareKernels } from '../backends/reference/elementwise_cmp.js';
-
-export interface TernaryInfo extends OpInfo {
-  readonly outShape: Shape;
-  /** Strides of the three inputs walked over the output (0 = broadcast). */
-  readonly aStrides: readonly number[];
-  readonly bStrides: readonly number[];
-  readonly cStrides: readonly number[];
-}
+import type { ClampInfo, ClampTensorInfo, TernaryInfo, UnaryInfo } from '../plans.js';
+export type { TernaryInfo, ClampInfo, ClampTensorInfo } from '../plans.js';
 
 function ternaryInfo(op: string, [a, b, c]: readonly Tensor[], names: [string, string, string]): TernaryInfo {
   const ab = broadcastShapes(op, a!.shape, b!.shape, names[0], names[1]);
@@ -70,11 +64,6 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
   return apply1(whereOp, [condition, full([], input), full([], other)], undefined);
 }
 
-export interface ClampInfo extends UnaryInfo {
-  readonly min: number;
-  readonly max: number;
-}
-
 /** clamp with number bounds (a missing bound is ±Infinity). */
 export const clampOp = defineOp<{ min: number | null; max: number | null }, ClampInfo>({
   name: 'clamp',
@@ -94,11 +83,6 @@ export const clampOp = defineOp<{ min: number | null; max: number | null }, Clam
     return [where(mask, g!, 0)];
   },
 });
-
-export interface ClampTensorInfo extends TernaryInfo {
-  readonly hasMin: boolean;
-  readonly hasMax: boolean;
-}
 
 /**
  * clamp with tensor bounds: inputs [input, min, max]; a missing bound is a placeholder (input

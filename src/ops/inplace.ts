@@ -11,24 +11,15 @@ import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply, defineOp, expectTensor } from '../op.js';
-import type { BinaryInfo, TensorLike } from './elementwise.js';
+import type { TensorLike } from './elementwise.js';
 import { addAlphaOp, binaryInfo, divOp, mulOp, operands } from './elementwise.js';
 import { inplaceKernels } from '../backends/reference/inplace.js';
 import { elementwiseKernels } from '../backends/reference/elementwise.js';
-
-export interface CopyInfo extends OpInfo {
-  readonly outShape: Shape;
-  /** src's element strides over dst's index space (0 where broadcast). */
-  readonly srcStrides: readonly number[];
-}
-
-export interface FillInfo extends OpInfo {
-  readonly value: number;
-  readonly n: number;
-}
+import type { BinaryInfo, CopyInPlaceInfo, FillInfo } from '../plans.js';
+export type { CopyInPlaceInfo, FillInfo } from '../plans.js';
 
 /** dst ← src: src broadcasts to dst's shape (never the other way) and converts to dst's dtype. */
-export const copyOp = defineOp<void, CopyInfo>({
+export const copyOp = defineOp<void, CopyInPlaceInfo>({
   name: 'copy_',
   reference: inplaceKernels.copy,
   inplace: [0],

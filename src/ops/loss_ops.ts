@@ -31,14 +31,10 @@ import { onesLike } from '../creation.js';
 import { logSoftmax, sigmoid, softmax, softplusOps } from './activation.js';
 import { softmaxBackwardOp } from './activation_softmax.js';
 import { lossKernels } from '../backends/reference/loss.js';
+import type { PointLossInfo, ClassInfo, SoftmaxCeInfo } from '../plans.js';
+export type { PointLossInfo, ClassInfo, SoftmaxCeInfo } from '../plans.js';
 
 // ---- point-wise losses ------------------------------------------------------------------------
-
-export interface PointLossInfo extends OpInfo {
-  readonly n: number;
-  readonly hasWeight: boolean;
-  readonly hasPosWeight: boolean;
-}
 
 export interface PointLossAttrs {
   readonly op: string;
@@ -256,12 +252,6 @@ export interface ClassAttrs {
   readonly labelSmoothing: number;
 }
 
-export interface ClassInfo extends OpInfo, ClassLayout {
-  readonly ignoreIndex: number;
-  readonly labelSmoothing: number;
-  readonly hasWeight: boolean;
-}
-
 function classInfo(op: string, x: Tensor, target: Tensor, weight: Tensor | undefined, a: ClassAttrs): Omit<ClassInfo, 'outShapes' | 'outDtypes'> {
   expectFloat(op, 'input', x);
   const layout = classLayout(op, x, target);
@@ -310,8 +300,6 @@ export const crossEntropyClassTargetOp = defineOp<ClassAttrs & { readonly input:
     return { ...i, outShapes: [i.inShape, []], outDtypes: [a.input.dtype, a.input.dtype] };
   },
 });
-
-export interface SoftmaxCeInfo extends OpInfo, ClassLayout {}
 
 export const softmaxCrossEntropyOp: OpDef<string, SoftmaxCeInfo> = defineOp<string, SoftmaxCeInfo>({
   name: 'softmaxCrossEntropy',

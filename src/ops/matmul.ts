@@ -16,6 +16,8 @@ import { sum } from './reduce.js';
 import { reshape } from './movement.js';
 import { t, transpose } from './movement_layout.js';
 import { matmulKernels } from '../backends/reference/matmul.js';
+import type { MatmulInfo, LinearInfo } from '../plans.js';
+export type { MatmulInfo, LinearInfo } from '../plans.js';
 
 export interface MatmulAttrs {
   /** The public function being served and its operands' original shapes, for messages. */
@@ -23,23 +25,6 @@ export interface MatmulAttrs {
   readonly shapes: readonly [Shape, Shape];
   /** The operands' argument names (default input, other). */
   readonly names?: readonly [string, string];
-}
-
-export interface MatmulInfo extends OpInfo {
-  readonly M: number;
-  readonly K: number;
-  readonly N: number;
-  /** Broadcast batch shape (the output's leading dimensions). */
-  readonly batchShape: Shape;
-  /** Element offset step of each operand per batch dimension (0 where broadcast). */
-  readonly aBatchStrides: readonly number[];
-  readonly bBatchStrides: readonly number[];
-  readonly outShape: Shape;
-  /**
-   * One shared B under a contiguous batch of A (e.g. x[B, S, K] · W[K, N]): the batch stacks into
-   * the rows of one (batch·M)×K product.
-   */
-  readonly stacked: boolean;
 }
 
 function batchStrides(batch: Shape, own: Shape, matSize: number): number[] {
@@ -241,15 +226,6 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options?: Addmm
 }
 
 // ---- linear ----------------------------------------------------------------------------------
-
-export interface LinearInfo extends OpInfo {
-  /** Rows (product of the input's leading dimensions), in features, out features. */
-  readonly M: number;
-  readonly K: number;
-  readonly N: number;
-  readonly hasBias: boolean;
-  readonly outShape: Shape;
-}
 
 export const linearOp = defineOp<void, LinearInfo>({
   name: 'linear',

@@ -7,6 +7,8 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectTensor, notifyOp, recordCustom } from '../op.js';
 import { sumToShape } from './reduce.js';
 import { movementKernels } from '../backends/reference/movement.js';
+import type { ExpandInfo } from '../plans.js';
+export type { ExpandInfo } from '../plans.js';
 
 /** Resolves one -1 in `shape` against `n` elements and validates the rest. */
 export function inferShape(op: string, shape: readonly number[], n: number, from: Shape): number[] {
@@ -47,12 +49,6 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
 
 /** PyTorch's `view`: identical to reshape here, since every tensor is contiguous. */
 export const view = reshape;
-
-export interface ExpandInfo extends OpInfo {
-  readonly outShape: Shape;
-  readonly inStrides: readonly number[];
-  readonly inShape: Shape;
-}
 
 export const expandOp = defineOp<Shape, ExpandInfo>({
   name: 'expand',

@@ -13,6 +13,8 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor } from '../op.js';
 import { pad } from './movement_pad.js';
 import { indexKernels } from '../backends/reference/movement_index.js';
+import type { IndexSelectInfo, GatherInfo } from '../plans.js';
+export type { IndexSelectInfo, GatherInfo } from '../plans.js';
 
 function expectIndex(op: string, index: Tensor, arg = 'index'): void {
   if (index.dtype !== 'int32') {
@@ -38,12 +40,6 @@ function checkRange(op: string, index: Tensor, n: number, dim: number): void {
 }
 
 // ---- indexSelect -----------------------------------------------------------------------------
-
-export interface IndexSelectInfo extends OpInfo {
-  readonly inShape: Shape;
-  readonly outShape: Shape;
-  readonly dim: number;
-}
 
 export const indexSelectOp = defineOp<number, IndexSelectInfo>({
   name: 'indexSelect',
@@ -85,15 +81,6 @@ export function indexSelect(input: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 // ---- gather and scatterAdd -------------------------------------------------------------------
-
-export interface GatherInfo extends OpInfo {
-  /** Shape of the indexed tensor (gather's input, scatterAdd's input/output). */
-  readonly selfShape: Shape;
-  readonly indexShape: Shape;
-  /** Shape of scatterAdd's src (equal to indexShape for gather). */
-  readonly srcShape: Shape;
-  readonly dim: number;
-}
 
 /**
  * torch's rule: same rank; index.size(d) <= self.size(d) for d != dim, and (scatter) index.size(d)

@@ -11,21 +11,13 @@ import type { OpDef, OpInfo } from '../op.js';
 import { apply, apply1, defineOp, expectSameDtype, expectTensor } from '../op.js';
 import { unsqueeze } from './movement_layout.js';
 import { joinKernels } from '../backends/reference/movement_join.js';
+import type { SliceInfo, CatInfo, SplitInfo } from '../plans.js';
+export type { SliceInfo, CatInfo, SplitInfo } from '../plans.js';
 
 // ---- slice -----------------------------------------------------------------------------------
 
 export interface SliceAttrs {
   readonly dim: number;
-  readonly start: number;
-  readonly step: number;
-  readonly length: number;
-}
-
-export interface SliceInfo extends OpInfo {
-  readonly inShape: Shape;
-  readonly outShape: Shape;
-  readonly dim: number;
-  /** First selected index along dim, the step, and the number of selected indices. */
   readonly start: number;
   readonly step: number;
   readonly length: number;
@@ -123,17 +115,6 @@ export function narrow(input: Tensor, dim: number, start: number, length: number
 
 // ---- cat and stack ---------------------------------------------------------------------------
 
-export interface CatInfo extends OpInfo {
-  readonly outShape: Shape;
-  readonly dim: number;
-  /** Size along dim of each input (0 for the legacy empty 1-d inputs, which are skipped). */
-  readonly sizes: readonly number[];
-  /** Elements per outer index of each input (sizes[i] · product of the dims after dim). */
-  readonly chunks: readonly number[];
-  /** Product of the dimensions before dim. */
-  readonly outer: number;
-}
-
 /** torch keeps accepting 1-d empty tensors in cat whatever the other shapes are, and skips them. */
 const skipped = (t: Tensor): boolean => t.shape.length === 1 && t.shape[0] === 0;
 
@@ -222,14 +203,6 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 // ---- split and chunk -------------------------------------------------------------------------
-
-export interface SplitInfo extends OpInfo {
-  readonly inShape: Shape;
-  readonly dim: number;
-  readonly sizes: readonly number[];
-  readonly chunks: readonly number[];
-  readonly outer: number;
-}
 
 export const splitOp = defineOp<{ sizes: readonly number[]; dim: number }, SplitInfo>({
   name: 'split',

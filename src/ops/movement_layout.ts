@@ -12,6 +12,8 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp, expectTensor } from '../op.js';
 import { expand, reshape } from './movement.js';
 import { layoutKernels } from '../backends/reference/movement_layout.js';
+import type { PermuteInfo, FlipInfo, RollInfo, CopyInfo } from '../plans.js';
+export type { PermuteInfo, FlipInfo, RollInfo, CopyInfo } from '../plans.js';
 
 /** Normalises a list of distinct dimensions (`what` names the argument in messages). */
 function normDims(op: string, dims: unknown, rank: number, arg = 'dims'): number[] {
@@ -30,13 +32,6 @@ function normDims(op: string, dims: unknown, rank: number, arg = 'dims'): number
 }
 
 // ---- permute ---------------------------------------------------------------------------------
-
-export interface PermuteInfo extends OpInfo {
-  readonly inShape: Shape;
-  readonly outShape: Shape;
-  /** Output dimension d is input dimension perm[d]. */
-  readonly perm: readonly number[];
-}
 
 export const permuteOp = defineOp<readonly number[], PermuteInfo>({
   name: 'permute',
@@ -141,11 +136,6 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 
 // ---- flip and roll ---------------------------------------------------------------------------
 
-export interface FlipInfo extends OpInfo {
-  readonly shape: Shape;
-  readonly dims: readonly number[];
-}
-
 export const flipOp = defineOp<readonly number[], FlipInfo>({
   name: 'flip',
   reference: layoutKernels.flip,
@@ -160,12 +150,6 @@ export const flipOp = defineOp<readonly number[], FlipInfo>({
 export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
   expectTensor('flip', 'input', input);
   return apply1(flipOp, [input], typeof dims === 'number' ? [dims] : dims);
-}
-
-export interface RollInfo extends OpInfo {
-  readonly shape: Shape;
-  /** Shift of each dimension (0 where not rolled), already reduced modulo the size. */
-  readonly shifts: readonly number[];
 }
 
 export interface RollAttrs {
@@ -267,11 +251,6 @@ export function tile(input: Tensor, dims: readonly number[]): Tensor {
 }
 
 // ---- clone and dtype conversion --------------------------------------------------------------
-
-export interface CopyInfo extends OpInfo {
-  readonly n: number;
-  readonly inDtype: DType;
-}
 
 export const cloneOp = defineOp<void, CopyInfo>({
   name: 'clone',

@@ -12,6 +12,8 @@ import type { OpInfo } from '../op.js';
 import { checkFillValue } from './scalar.js';
 import { apply1, defineOp, expectTensor, readOptions } from '../op.js';
 import { padKernels } from '../backends/reference/movement_pad.js';
+import type { PadInfo } from '../plans.js';
+export type { PadInfo } from '../plans.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
@@ -27,18 +29,6 @@ export interface PadAttrs {
   readonly pads: readonly number[];
   readonly mode: PadMode;
   readonly value: number | undefined;
-}
-
-export interface PadInfo extends OpInfo {
-  readonly inShape: Shape;
-  readonly outShape: Shape;
-  /** Padding before and after each input dimension (full rank; 0 where not padded). */
-  readonly before: readonly number[];
-  readonly after: readonly number[];
-  readonly mode: PadMode;
-  readonly value: number;
-  /** The pads as the user gave them (last dimension first), for the gradient. */
-  readonly pads: readonly number[];
 }
 
 /**

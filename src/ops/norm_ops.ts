@@ -28,6 +28,8 @@ import { sum } from './reduce.js';
 import { reshape } from './movement.js';
 import { zerosLike } from '../creation.js';
 import { normKernels } from '../backends/reference/norm.js';
+import type { NormInfo, RunningUpdateInfo } from '../plans.js';
+export type { NormInfo, RunningUpdateInfo } from '../plans.js';
 
 export interface NormLayout {
   readonly A: number;
@@ -37,10 +39,6 @@ export interface NormLayout {
 
 export interface StandardizeAttrs extends NormLayout {
   readonly eps: number;
-}
-
-export interface NormInfo extends OpInfo, StandardizeAttrs {
-  readonly shape: readonly number[];
 }
 
 function checkLayout(op: string, x: Tensor, l: NormLayout): void {
@@ -171,11 +169,6 @@ export const normAffineGradOp: OpDef<NormLayout, NormInfo> = defineOp<NormLayout
     ];
   },
 });
-
-export interface RunningUpdateInfo extends OpInfo {
-  readonly momentum: number;
-  readonly scale: number;
-}
 
 /**
  * Batch norm's running statistics, in place: running ← (1 − momentum)·running + momentum·batch·scale

@@ -14,6 +14,8 @@ import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { apply, defineOp } from '../op.js';
 import { optimKernels } from '../backends/reference/optim.js';
+import type { SgdInfo, AdamInfo } from '../plans.js';
+export type { SgdInfo, AdamInfo } from '../plans.js';
 
 export interface SgdHyper {
   readonly lr: number;
@@ -22,12 +24,6 @@ export interface SgdHyper {
   readonly nesterov: boolean;
   readonly weightDecay: number;
   readonly maximize: boolean;
-}
-
-export interface SgdInfo extends OpInfo, SgdHyper {
-  readonly n: number;
-  /** The momentum buffer is new: it takes d as it is. */
-  readonly fresh: boolean;
 }
 
 export interface AdamHyperParams {
@@ -41,11 +37,6 @@ export interface AdamHyperParams {
   readonly decoupled: boolean;
   /** The step number t after this update (1 on the first). */
   readonly step: number;
-}
-
-export interface AdamInfo extends OpInfo, AdamHyperParams {
-  readonly n: number;
-  readonly amsgrad: boolean;
 }
 
 /** Every tensor has the parameter's shape and dtype, and the parameter is a float tensor. */

@@ -11,9 +11,10 @@
  * Indices are int32 and carry no gradient; a max pool's gradient w.r.t. its input through the
  * backward op is zero (the selection is piecewise constant), so only g is differentiated.
  */
+import type { AvgPoolPlan, PoolPlan } from '../plans.js';
 import type { Tensor } from '../tensor.js';
 import { apply1, defineOp } from '../op.js';
-import type { AdaptiveAttrs, AvgAttrs, AvgPoolPlan, PoolPlan, WindowAttrs } from './pool_plan.js';
+import type { AdaptiveAttrs, AvgAttrs, WindowAttrs } from './pool_plan.js';
 import {
   adaptiveAvgPoolPlan,
   adaptiveMaxPoolPlan,

@@ -13,28 +13,11 @@ import { convOutFormula, convOutSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpInfo } from '../op.js';
 import { expectFloat, expectRank } from '../op.js';
+import type { PoolPlan, AvgPoolPlan } from '../plans.js';
+export type { PoolPlan, AvgPoolPlan } from '../plans.js';
 
 export type Dims3 = readonly [number, number, number];
 export type Tables3 = readonly [Int32Array, Int32Array, Int32Array];
-
-export interface PoolPlan extends OpInfo {
-  /** The public function being planned (for messages), e.g. `maxPool2d`. */
-  readonly op: string;
-  readonly dtype: DType;
-  /** Shapes of the forward input and output (batched or unbatched, as given). */
-  readonly inShape: Shape;
-  readonly outShape: Shape;
-  /** Number of independent (n, c) planes. */
-  readonly planes: number;
-  /** Spatial sizes left-padded to three dimensions with 1. */
-  readonly inDims: Dims3;
-  readonly outDims: Dims3;
-  /** Per padded spatial dimension, per output index: first visited input position, and exclusive end. */
-  readonly lo: Tables3;
-  readonly hi: Tables3;
-  /** Distance between visited positions (the dilation; 1 for averages and adaptive pools). */
-  readonly step: Dims3;
-}
 
 /** Attributes of max/avg pools with a fixed kernel (normalised options, one entry per spatial dim). */
 export interface WindowAttrs {
@@ -60,15 +43,6 @@ export interface AdaptiveAttrs {
 }
 
 export type AvgSource = { readonly kind: 'avg'; readonly attrs: AvgAttrs } | { readonly kind: 'adaptive'; readonly attrs: AdaptiveAttrs };
-
-export interface AvgPoolPlan extends PoolPlan {
-  /** Per padded spatial dimension, per output index: that dimension's factor of the divisor. */
-  readonly div: readonly [Float64Array, Float64Array, Float64Array];
-  /** divisorOverride, when given, replaces the product of the factors. */
-  readonly divisorOverride: number | null;
-  /** How the plan was made, so the transpose (the forward of a backward) can be re-applied. */
-  readonly source: AvgSource;
-}
 
 const SPATIAL = [['L'], ['H', 'W'], ['D', 'H', 'W']] as const;
 

@@ -13,24 +13,14 @@ import { apply1, defineOp, expectFloat, expectTensor, readOptions } from '../op.
 import { expand, reshape } from './movement.js';
 import { mul } from './elementwise.js';
 import { reduceKernels } from '../backends/reference/reduce.js';
+import type { ReduceInfo } from '../plans.js';
+export type { ReduceInfo } from '../plans.js';
 
 /** The `dim` argument of reductions. */
 export type ReduceDims = number | readonly number[] | null | undefined;
 
 export interface ReduceOptions {
   keepdim?: boolean;
-}
-
-export interface ReduceInfo extends OpInfo {
-  readonly inShape: Shape;
-  /** Sorted reduced dimensions. */
-  readonly dims: readonly number[];
-  /** Output shape with reduced dimensions kept as 1. */
-  readonly keptShape: Shape;
-  /** For each input dimension, the stride into the output (0 for a reduced dimension). */
-  readonly outStrides: readonly number[];
-  /** Number of input elements folded into each output element. */
-  readonly groupSize: number;
 }
 
 /** Checks `options.keepdim` (default false). */

@@ -14,9 +14,11 @@ import { div, mul } from './elementwise.js';
 import { eq, maximum, minimum, ne } from './elementwise_binary.js';
 import { where } from './elementwise_where.js';
 import { reshape } from './movement.js';
-import type { ReduceDims, ReduceInfo, ReduceOptions } from './reduce.js';
+import type { ReduceDims, ReduceOptions } from './reduce.js';
 import { keepdimOf, reduceInfo, sum } from './reduce.js';
 import { minmaxKernels } from '../backends/reference/reduce_minmax.js';
+import type { ExtremumDimInfo, ReduceInfo } from '../plans.js';
+export type { ExtremumDimInfo } from '../plans.js';
 
 /** Rejects reducing over a zero-size dimension (there is no extremum), like PyTorch. */
 function nonEmpty(op: string, x: Tensor, info: ReduceInfo): ReduceInfo {
@@ -65,10 +67,6 @@ function extremumOp(name: 'amax' | 'amin'): OpDef<ExtremumAttrs, ReduceInfo> {
 
 export const amaxOp = extremumOp('amax');
 export const aminOp = extremumOp('amin');
-
-export interface ExtremumDimInfo extends ReduceInfo {
-  readonly dim: number;
-}
 
 function extremumDimOp(name: 'maxDim' | 'minDim', pub: string): OpDef<{ dim: number; keepdim: boolean }, ExtremumDimInfo> {
   return defineOp<{ dim: number; keepdim: boolean }, ExtremumDimInfo>({

@@ -10,9 +10,11 @@ import type { OpDef, OpInfo } from '../op.js';
 import { apply1, defineOp, expectSameDtype, expectTensor, readOptions } from '../op.js';
 import { mul } from './elementwise.js';
 import { reshape } from './movement.js';
-import type { ReduceDims, ReduceInfo, ReduceOptions } from './reduce.js';
+import type { ReduceDims, ReduceOptions } from './reduce.js';
 import { keepdimOf, reduceDims, reduceInfo } from './reduce.js';
 import { prodKernels } from '../backends/reference/reduce_prod.js';
+import type { CumsumInfo, ProdOthersInfo, ReduceInfo } from '../plans.js';
+export type { ProdOthersInfo, CumsumInfo } from '../plans.js';
 
 export const prodOp = defineOp<{ dim: ReduceDims; keepdim: boolean }, ReduceInfo>({
   name: 'prod',
@@ -26,13 +28,6 @@ export function prod(input: Tensor, dim?: ReduceDims, options?: ReduceOptions): 
   expectTensor('prod', 'input', input);
   const o = readOptions<ReduceOptions>('prod', options, ['keepdim']);
   return apply1(prodOp, [input], { dim, keepdim: keepdimOf('prod', o.keepdim) });
-}
-
-export interface ProdOthersInfo extends OpInfo {
-  readonly inShape: Shape;
-  readonly dims: readonly number[];
-  /** Number of direction tensors after x. */
-  readonly m: number;
 }
 
 /**
@@ -69,14 +64,6 @@ export const prodOthersOp = defineOp<{ dims: readonly number[] }, ProdOthersInfo
 /** See prodOthersOp. `dims` are the reduced dimensions (normalised). */
 export function prodOthers(x: Tensor, directions: readonly Tensor[], dims: readonly number[]): Tensor {
   return apply1(prodOthersOp, [x, ...directions], { dims: reduceDims('prodOthers', [...dims], x.shape.length) });
-}
-
-export interface CumsumInfo extends OpInfo {
-  readonly outer: number;
-  readonly n: number;
-  readonly inner: number;
-  readonly dim: number;
-  readonly reverse: boolean;
 }
 
 export const cumsumOp: OpDef<{ dim: number; reverse: boolean }, CumsumInfo> = defineOp<{ dim: number; reverse: boolean }, CumsumInfo>({

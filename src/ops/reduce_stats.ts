@@ -8,15 +8,11 @@ import { abs, exp, sign } from './elementwise_unary.js';
 import { eq, maximum, ne, pow } from './elementwise_binary.js';
 import { where } from './elementwise_where.js';
 import { reshape } from './movement.js';
-import type { ReduceDims, ReduceInfo, ReduceOptions } from './reduce.js';
+import type { ReduceDims, ReduceOptions } from './reduce.js';
 import { keepdimOf, mean, reduceInfo, sum } from './reduce.js';
 import { statsKernels } from '../backends/reference/reduce_stats.js';
-
-export interface VarInfo extends ReduceInfo {
-  readonly correction: number;
-  /** max(0, N - correction): the divisor of the sum of squared deviations. */
-  readonly dof: number;
-}
+import type { ReduceInfo, VarInfo, VectorNormInfo } from '../plans.js';
+export type { VarInfo, VectorNormInfo } from '../plans.js';
 
 interface VarAttrs {
   dim: ReduceDims;
@@ -114,10 +110,6 @@ export function logsumexp(input: Tensor, dim: number | readonly number[], option
   if (dim === undefined) throw new ValueError({ op: 'logsumexp', arg: 'dim', expected: 'an integer or an array of integers', got: 'undefined' });
   const o = readOptions<ReduceOptions>('logsumexp', options, ['keepdim']);
   return apply1(logsumexpOp, [input], { dim, keepdim: keepdimOf('logsumexp', o.keepdim) });
-}
-
-export interface VectorNormInfo extends ReduceInfo {
-  readonly p: number;
 }
 
 export const normOp = defineOp<{ dim: ReduceDims; keepdim: boolean; p: number }, VectorNormInfo>({

@@ -26,6 +26,8 @@ import { apply1, defineOp, expectFloat, expectSameDtype } from '../op.js';
 import { checkPair } from './signal_util.js';
 import { reshape } from './movement.js';
 import { signalKernels } from '../backends/reference/signal.js';
+import type { SignalCorrelateInfo } from '../plans.js';
+export type { SignalCorrelateInfo } from '../plans.js';
 
 export type SignalMode = 'full' | 'valid' | 'same';
 
@@ -36,17 +38,6 @@ export interface SignalCorrelateAttrs {
   readonly offset: readonly number[];
   readonly outShape: readonly number[];
   readonly flip: boolean;
-}
-
-export interface SignalCorrelateInfo extends OpInfo {
-  readonly xShape: Shape;
-  readonly wShape: Shape;
-  readonly outShape: Shape;
-  readonly offset: readonly number[];
-  readonly flip: boolean;
-  readonly op: string;
-  /** Exact number of products x·w the kernel forms (the valid (k, j) pairs factorise over dimensions). */
-  readonly pairs: number;
 }
 
 /** Valid (k, j) pairs along one dimension: 0 <= k < out, 0 <= j < W, 0 <= k + s + j < X. */

@@ -16,10 +16,8 @@ import type { OpInfo } from '../op.js';
 import { apply1, defineOp } from '../op.js';
 import { checkPair } from './signal_util.js';
 import { circularKernels } from '../backends/reference/signal_circular.js';
-
-export interface CircularInfo extends OpInfo {
-  readonly shape: Shape;
-}
+import type { CircularInfo } from '../plans.js';
+export type { CircularInfo } from '../plans.js';
 
 function circularInfo(op: string, x: Tensor, y: Tensor): CircularInfo {
   checkPair(op, ['x', 'y'], x, y);

@@ -25,33 +25,12 @@ import { apply1, defineOp, expectFloat, expectTensor } from '../op.js';
 import type { ConvOptions, PaddingMode } from './conv_geometry.js';
 import { convSpec, resolveConv } from './conv_geometry.js';
 import { convMatrixKernels } from '../backends/reference/signal_convmatrix.js';
+import type { ConvMatrixInfo } from '../plans.js';
+export type { ConvMatrixInfo } from '../plans.js';
 
 export interface ConvMatrixAttrs {
   readonly inputShape: readonly number[];
   readonly options: ConvOptions | undefined;
-}
-
-/** What both kernels need: the conv's canonical geometry, flattened sizes and M's shape. */
-export interface ConvMatrixInfo extends OpInfo {
-  readonly inputShape: readonly number[];
-  readonly options: ConvOptions | undefined;
-  readonly weightShape: Shape;
-  readonly batch: number;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly groups: number;
-  readonly inSize: readonly number[];
-  readonly outSize: readonly number[];
-  readonly kernel: readonly number[];
-  readonly stride: readonly number[];
-  readonly dilation: readonly number[];
-  readonly padBefore: readonly number[];
-  readonly paddingMode: PaddingMode;
-  /** M is rows × cols = numel(output) × numel(input). */
-  readonly rows: number;
-  readonly cols: number;
-  /** Weight taps scattered: N·Cout·prod(out)·(Cin/groups)·prod(kernel). */
-  readonly taps: number;
 }
 
 const OP = 'convMatrix';

@@ -8,10 +8,11 @@
  * - max pools: one comparison per window tap inside the input (padding taps are not counted);
  * - average pools: one addition per window tap inside the input, plus one division per output.
  */
+import type { PoolPlan } from '../plans.js';
 import { Tensor } from '../tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { adaptiveAvgPoolPlan, avgPoolPlan, maxPoolPlan, poolOps } from '../ops/pool_plan.js';
-import type { AdaptiveAttrs, AvgAttrs, PoolPlan, WindowAttrs } from '../ops/pool_plan.js';
+import type { AdaptiveAttrs, AvgAttrs, WindowAttrs } from '../ops/pool_plan.js';
 import { convOutFormula, ntuple } from '../shape.js';
 import { axisNames, boolOf, line, lineFromFormula, macsSlot, prodText, product } from './explain.js';
 import type { AdaptiveAvgPoolLayerSpec, AvgPoolLayerSpec, Explanation, MaxPoolLayerSpec } from './spec.js';

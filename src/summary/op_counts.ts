@@ -15,9 +15,9 @@
  * - add / sub: one addition per element; div: one division per element.
  * Views and data movement (reshape, cat, pad, ...) count as nothing.
  */
+import type { PoolPlan } from '../plans.js';
 import type { OpEvent, OpInfo } from '../op.js';
 import { poolOps } from '../ops/pool_plan.js';
-import type { PoolPlan } from '../ops/pool_plan.js';
 import type { Tensor } from '../tensor.js';
 import { prodText, product } from './explain.js';
 import type { OtherOps } from './spec.js';

@@ -3,10 +3,8 @@
  * run on every layer of every training step until a faster backend replaces them.
  * Values are computed in float64 and rounded once on store.
  */
+import type { ActInfo, DropoutMaskInfo, SoftmaxInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { ActInfo } from '../../ops/activation.js';
-import type { SoftmaxInfo } from '../../ops/activation_softmax.js';
-import type { DropoutMaskInfo } from '../../ops/activation_dropout.js';
 import { normalCdf, normalPdf } from './activation_math.js';
 
 const GELU_K = 0.7978845608028654; // √(2/π)

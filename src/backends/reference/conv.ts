@@ -6,8 +6,8 @@
  *   convWeightGrad:  dw[co, r] += Σ_p g[co, p] · col[r, p]
  * Products accumulate in float64 and are stored once.
  */
+import type { ConvPlan } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { ConvPlan } from '../../ops/conv_ops.js';
 import { asF64, col2im, im2col } from './conv_lowering.js';
 import { gemmNN, gemmNT } from './conv_gemm.js';
 

@@ -8,7 +8,7 @@
  * computed once in the plan (`ConvPlan.taps`); the padding entries are never written, so a column buffer zeroed once
  * can be refilled for every image and group.
  */
-import type { ConvPlan, ConvTaps } from '../../ops/conv_ops.js';
+import type { ConvPlan, ConvTaps } from '../../plans.js';
 
 /**
  * Fills `col` (rows Cig*KD*KH*KW, columns OD*OH*OW) from channels [c0, c0+Cig) of the image that

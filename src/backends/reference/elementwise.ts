@@ -3,10 +3,9 @@
  * loop (no per-element closure); broadcasting is walked run by run (elementwise_walk.ts).
  * Values are computed in JS doubles and rounded once when stored into a float32 output.
  */
+import type { BinaryInfo, RoundInfo, UnaryInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { BinaryInfo, UnaryInfo } from '../../ops/elementwise.js';
-import type { RoundInfo } from '../../ops/elementwise_unary.js';
 import { binary } from './elementwise_walk.js';
 import { compareKernels } from './elementwise_cmp.js';
 

@@ -1,7 +1,6 @@
 /** Reference kernels for pow, maximum/minimum, comparisons, where and clamp. */
+import type { ClampInfo, ClampTensorInfo, PowScalarInfo, TernaryInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { PowScalarInfo } from '../../ops/elementwise_binary.js';
-import type { ClampInfo, ClampTensorInfo, TernaryInfo } from '../../ops/elementwise_where.js';
 import { binary, rows3 } from './elementwise_walk.js';
 
 const powScalar: Kernel<PowScalarInfo> = (info, [out], [a]) => {

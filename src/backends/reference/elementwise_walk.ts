@@ -7,9 +7,9 @@
  * its own tight loop, so no closure is called per element.
  */
 
+import type { BinaryInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { BinaryInfo } from '../../ops/elementwise.js';
 
 export interface Runs {
   /** Coalesced shape (at least one dimension). */

@@ -1,10 +1,10 @@
 /** Reference kernels of the in-place writes: copy (broadcasting, converting dtype) and fill. */
+import type { CopyInPlaceInfo, FillInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { CopyInfo, FillInfo } from '../../ops/inplace.js';
 import { rows1 } from './elementwise_walk.js';
 
 /** dst ← src broadcast to dst's shape; float → int32 truncates toward zero, as torch does. */
-const copy: Kernel<CopyInfo> = (info, [dst], [, src]) => {
+const copy: Kernel<CopyInPlaceInfo> = (info, [dst], [, src]) => {
   const o = dst!;
   const s = src!;
   const trunc = o instanceof Int32Array && !(s instanceof Int32Array);

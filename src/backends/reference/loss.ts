@@ -2,8 +2,8 @@
  * Reference kernels for losses. Point-wise losses see inputs of one shape (broadcast beforehand);
  * class losses see the input as [outer, C, inner], element (n, c, d) at (n·C + c)·inner + d.
  */
+import type { ClassInfo, PointLossInfo, SoftmaxCeInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { ClassInfo, PointLossInfo, SoftmaxCeInfo } from '../../ops/loss_ops.js';
 
 const mseLoss: Kernel<PointLossInfo> = (info, [out], [x, t]) => {
   const o = out!;

@@ -5,9 +5,9 @@
  *   4×2 block of C per pass over k (8 multiply-adds per 6 loads) in local float64 variables;
  * - matmul (C = A·B) packs tiles of JT columns of B transposed, then runs the same kernel.
  */
+import type { LinearInfo, MatmulInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
 
 const JT = 64;
 

@@ -1,6 +1,6 @@
 /** Reference kernels for movement ops (the families' tables are merged here). */
+import type { ExpandInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { ExpandInfo } from '../../ops/movement.js';
 import { gatherMaps, identityMap } from './movement_engine.js';
 import { padKernels } from './movement_pad.js';
 import { layoutKernels } from './movement_layout.js';

@@ -1,7 +1,7 @@
 /** Reference kernels for indexSelect (and its backward), gather and scatterAdd. */
+import type { GatherInfo, IndexSelectInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { GatherInfo, IndexSelectInfo } from '../../ops/movement_index.js';
 import { gatherMaps, identityMap, scatterInto, stridesFor } from './movement_engine.js';
 
 function indexSelectMaps(info: IndexSelectInfo, index: Data): Int32Array[] {

@@ -1,6 +1,6 @@
 /** Reference kernels for slice (and its backward), cat and split. */
+import type { CatInfo, SliceInfo, SplitInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { CatInfo, SliceInfo, SplitInfo } from '../../ops/movement_join.js';
 import { gatherMaps, identityMap, scatterMaps, stridesFor } from './movement_engine.js';
 
 export function sliceMaps(info: SliceInfo): Int32Array[] {

@@ -1,6 +1,6 @@
 /** Reference kernels for permute, flip, roll, clone and dtype conversion. */
+import type { CopyInfo, FlipInfo, PermuteInfo, RollInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { CopyInfo, FlipInfo, PermuteInfo, RollInfo } from '../../ops/movement_layout.js';
 import { gatherMaps, identityMap, stridesFor } from './movement_engine.js';
 
 const permute: Kernel<PermuteInfo> = (info, [out], [x]) => {

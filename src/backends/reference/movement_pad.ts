@@ -1,6 +1,6 @@
 /** Reference kernels for pad and its backward. */
+import type { PadInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { PadInfo } from '../../ops/movement_pad.js';
 import { gatherMaps, scatterInto, stridesFor } from './movement_engine.js';
 
 /**

@@ -3,8 +3,8 @@
  * elements (a·G + g)·B + b for a < A, b < B. Statistics accumulate in float64 (two passes: the
  * mean, then the centred sum of squares, which does not cancel).
  */
+import type { NormInfo, RunningUpdateInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { NormInfo, RunningUpdateInfo } from '../../ops/norm_ops.js';
 
 /** [x̂, mean, var (biased), rstd] per group. */
 const normStandardize: Kernel<NormInfo> = (info, [out, meanOut, varOut, rstdOut], [x]) => {

@@ -3,8 +3,8 @@
  * parameter, its gradient and its state, arithmetic in JS doubles, every state value rounded to
  * the parameter's dtype when stored and read back from there (as torch keeps its state tensors).
  */
+import type { AdamInfo, SgdInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { AdamInfo, SgdInfo } from '../../ops/optim_ops.js';
 
 /** outs: [p] or [p, buf]; ins: [p, g] or [p, g, buf]. */
 const sgd: Kernel<SgdInfo> = (info, outs, ins) => {

@@ -3,8 +3,8 @@
  * over three spatial dimensions (1-d and 2-d pools have leading size-1 dimensions), one (n, c)
  * plane at a time; indices are flat positions in the plane, i0*H*W + i1*W + i2.
  */
+import type { AvgPoolPlan, PoolPlan } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { AvgPoolPlan, PoolPlan } from '../../ops/pool_plan.js';
 
 /**
  * Max over each window, with PyTorch's rule: a value replaces the running max when it is greater

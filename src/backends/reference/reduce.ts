@@ -1,7 +1,7 @@
 /** Reference kernels for reductions (sums and means; the rest in reduce_*.ts). */
+import type { ReduceInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { ReduceInfo } from '../../ops/reduce.js';
 import { reducePlan } from './reduce_plan.js';
 import { minmaxKernels } from './reduce_minmax.js';
 import { statsKernels } from './reduce_stats.js';

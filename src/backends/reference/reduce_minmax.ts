@@ -2,9 +2,9 @@
  * Reference kernels for extremum reductions. One scan per group finds the first extreme
  * element; a NaN beats everything (PyTorch propagates NaN), so the scan stops at the first NaN.
  */
+import type { ReduceInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { ReduceInfo } from '../../ops/reduce.js';
 import { reducePlan } from './reduce_plan.js';
 
 /** Writes the value (into `vals`) and/or group position (into `idx`) of each group's extremum. */

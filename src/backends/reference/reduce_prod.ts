@@ -1,7 +1,6 @@
 /** Reference kernels for prod, prodOthers (its exact gradient family) and cumsum. */
+import type { CumsumInfo, ProdOthersInfo, ReduceInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { ReduceInfo } from '../../ops/reduce.js';
-import type { CumsumInfo, ProdOthersInfo } from '../../ops/reduce_prod.js';
 import { reducePlan } from './reduce_plan.js';
 
 const prod: Kernel<ReduceInfo> = (info, [out], [x]) => {

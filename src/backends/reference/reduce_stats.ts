@@ -1,8 +1,7 @@
 /** Reference kernels for var, std, logsumexp and norm (float64 accumulation per group). */
+import type { ReduceInfo, VarInfo, VectorNormInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
 import type { Data } from '../../dtype.js';
-import type { VectorNormInfo, VarInfo } from '../../ops/reduce_stats.js';
-import type { ReduceInfo } from '../../ops/reduce.js';
 import { reducePlan } from './reduce_plan.js';
 
 /** Two passes per group: the mean, then the sum of squared deviations (no cancellation). */

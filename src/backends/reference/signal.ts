@@ -3,8 +3,8 @@
  * convolve/correlate/convolveNd/correlateNd and all their gradients), the circular pair, and the
  * convolution-matrix builder.
  */
+import type { SignalCorrelateInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { SignalCorrelateInfo } from '../../ops/signal.js';
 import { circularKernels } from './signal_circular.js';
 import { convMatrixKernels } from './signal_convmatrix.js';
 

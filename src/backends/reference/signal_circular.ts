@@ -1,6 +1,6 @@
 /** Reference kernels for circular correlation and convolution (indices modulo each dimension). */
+import type { CircularInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { CircularInfo } from '../../ops/signal_circular.js';
 
 /**
  * conv = false: z[k] = Σ_i x[i]·y[(i + k) mod n];  conv = true: z[k] = Σ_i x[i]·y[(k - i) mod n].

@@ -1,6 +1,6 @@
 /** Reference kernels for the convolution matrix M = A(w) and its adjoint Aᵀ(G). */
+import type { ConvMatrixInfo } from '../../plans.js';
 import type { Kernel } from '../../backend.js';
-import type { ConvMatrixInfo } from '../../ops/signal_convmatrix.js';
 
 /** The input coordinate that padded coordinate p reads under `mode`, or -1 (zero padding). */
 function source(mode: ConvMatrixInfo['paddingMode'], p: number, L: number): number {

@@ -15,9 +15,9 @@
  * float32 only; other dtypes run the reference kernels. Products accumulate in float32 (the
  * reference, in float64).
  */
+import type { ConvPlan } from '../../plans.js';
 import type { DType } from '../../dtype.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
-import type { ConvPlan } from '../../ops/conv_ops.js';
 import { withGeometry } from '../../ops/conv_ops.js';
 import type { Block } from './heap.js';
 import { heap } from './heap.js';

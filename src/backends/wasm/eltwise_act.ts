@@ -7,11 +7,11 @@
  * order, straight into the output's wasm memory: the same seed gives the same mask on either
  * backend, and neither the mask nor the input it multiplies ever moves between memories.
  */
+import type { ActInfo, DropoutMaskInfo } from '../../plans.js';
 import type { KernelEntry, KernelTable } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { ActInfo, PointwiseOps } from '../../ops/activation.js';
+import type { PointwiseOps } from '../../ops/activation.js';
 import { eluOps, geluOps, leakyReluOps, reluOps, sigmoidOps, siluOps, softplusOps, tanhOps } from '../../ops/activation.js';
-import type { DropoutMaskInfo } from '../../ops/activation_dropout.js';
 import { dropoutMaskOp } from '../../ops/activation_dropout.js';
 import type { Block } from './heap.js';
 import { heapF32 } from './heap.js';

@@ -8,22 +8,16 @@
  * does; the reference computes those products in float64, which differs only where a product
  * exceeds 2^53.
  */
+import type { BinaryInfo, ClampInfo, ClampTensorInfo, CopyInPlaceInfo, CopyInfo as CastInfo, ExpandInfo, FillInfo, PowScalarInfo, RoundInfo, TernaryInfo, UnaryInfo } from '../../plans.js';
 import type { KernelEntry, KernelTable } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import type { OpDef } from '../../op.js';
-import type { BinaryInfo, UnaryInfo } from '../../ops/elementwise.js';
 import { addAlphaOp, addOp, divOp, mulOp, negOp, subOp } from '../../ops/elementwise.js';
-import type { PowScalarInfo } from '../../ops/elementwise_binary.js';
 import { eqOp, geOp, gtOp, leOp, ltOp, maximumOp, minimumOp, neOp, powOp, powScalarOp } from '../../ops/elementwise_binary.js';
-import type { RoundInfo } from '../../ops/elementwise_unary.js';
 import * as U from '../../ops/elementwise_unary.js';
-import type { ClampInfo, ClampTensorInfo, TernaryInfo } from '../../ops/elementwise_where.js';
 import { clampOp, clampTensorOp, whereOp } from '../../ops/elementwise_where.js';
-import type { CopyInfo as CastInfo } from '../../ops/movement_layout.js';
 import { cloneOp, toOp } from '../../ops/movement_layout.js';
-import type { ExpandInfo } from '../../ops/movement.js';
 import { expandOp } from '../../ops/movement.js';
-import type { CopyInfo, FillInfo } from '../../ops/inplace.js';
 import { copyOp, fillOp } from '../../ops/inplace.js';
 import type { Block } from './heap.js';
 import { ELT_OP } from './abi.js';
@@ -145,7 +139,7 @@ const expand: KernelEntry<ExpandInfo, Block> = {
 };
 
 /** copy_(dst, src): src broadcast to dst's shape, cast to dst's dtype. */
-const copy: KernelEntry<CopyInfo, Block> = {
+const copy: KernelEntry<CopyInPlaceInfo, Block> = {
   supports: (info, dtypes) => fits(info.outShape.reduce((p, d) => p * d, 1), dtypes, F32_I32) && cachedWalk(info, info.outShape, [info.srcStrides]) !== undefined,
   run: (info, [dst], [, src]) => runMap(castOp(src!.dtype, dst!.dtype), 'copy_', dst!, [src!], dst!.n, cachedWalk(info, info.outShape, [info.srcStrides])!),
 };

@@ -4,9 +4,9 @@
  * its backward, and the point-wise mseLoss and l1Loss. The divisor is summed by one unit in
  * position order; every other output element belongs to exactly one unit.
  */
+import type { ClassInfo, PointLossInfo } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { ClassInfo, PointLossInfo } from '../../ops/loss_ops.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB, runtime } from './runtime.js';

@@ -4,9 +4,9 @@
  * 8-column panels) run over the thread pool. float32 only; other dtypes run the reference kernel.
  * Products accumulate in float32 (the reference accumulates in float64).
  */
+import type { LinearInfo, MatmulInfo } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
 import { forEachMatrix } from '../reference/matmul.js';
 import type { Block } from './heap.js';
 import { heap, heapF32 } from './heap.js';

@@ -9,13 +9,10 @@
  * whole rows. The gradient of a non-constant pad folds one padded dimension at a time (each output
  * element of a fold sums its own short list of sources, so no two units write one element).
  */
+import type { CatInfo, CopyInfo, ExpandInfo, FlipInfo, PadInfo, PermuteInfo, RollInfo, SliceInfo, SplitInfo } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import { numel } from '../../shape.js';
-import type { ExpandInfo } from '../../ops/movement.js';
-import type { CopyInfo, FlipInfo, PermuteInfo, RollInfo } from '../../ops/movement_layout.js';
-import type { CatInfo, SliceInfo, SplitInfo } from '../../ops/movement_join.js';
-import type { PadInfo } from '../../ops/movement_pad.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';

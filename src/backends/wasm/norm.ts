@@ -5,10 +5,10 @@
  * the element-wise passes are assembly/norm.ts. The running statistics' update touches one value
  * per channel and runs in JavaScript on the module's memory (the reference's arithmetic exactly).
  */
+import type { NormInfo, RunningUpdateInfo } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import { numel } from '../../shape.js';
-import type { NormInfo, RunningUpdateInfo } from '../../ops/norm_ops.js';
 import type { Block } from './heap.js';
 import { heapF32 } from './heap.js';
 import { parallel, slotCount } from './pool.js';

@@ -3,9 +3,9 @@
  * one pass over a float32 parameter, its gradient and its state, in place, with the reference
  * kernel's float64 arithmetic (bit-identical results), in units of elements over the thread pool.
  */
+import type { AdamInfo, SgdInfo } from '../../plans.js';
 import type { KernelEntry, KernelTable } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { AdamInfo, SgdInfo } from '../../ops/optim_ops.js';
 import { adamOp, sgdOp } from '../../ops/optim_ops.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';

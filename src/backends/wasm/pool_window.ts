@@ -5,9 +5,9 @@
  * branch-free kernel (pooling.ts). Forward units are output rows of a plane; backward units are
  * whole planes, so the scatter-adds of overlapping windows stay inside one unit.
  */
+import type { AvgPoolPlan, PoolPlan } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { AvgPoolPlan, PoolPlan } from '../../ops/pool_plan.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB, runtime } from './runtime.js';

@@ -3,9 +3,9 @@
  * dilation (assembly/pool.ts, branch-free, with PyTorch's tie and NaN rules), in units of planes
  * over the thread pool. Every other pool, and the backward ops, are in pool_window.ts.
  */
+import type { PoolPlan } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { PoolPlan } from '../../ops/pool_plan.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';

@@ -6,10 +6,9 @@
  * size reduced dimension) get the reference's constants: 0 for sum, NaN for mean/var/std, -Infinity
  * for logsumexp.
  */
+import type { ReduceInfo, VarInfo } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { ReduceInfo } from '../../ops/reduce.js';
-import type { VarInfo } from '../../ops/reduce_stats.js';
 import { numel } from '../../shape.js';
 import type { Block } from './heap.js';
 import { heapF32 } from './heap.js';

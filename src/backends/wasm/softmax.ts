@@ -4,10 +4,9 @@
  * softmax, or one position's classes) is computed by one unit, so results do not depend on the
  * thread count. float32 only.
  */
+import type { SoftmaxCeInfo, SoftmaxInfo } from '../../plans.js';
 import type { DeviceKernel, KernelEntry } from '../../backend.js';
 import type { DType } from '../../dtype.js';
-import type { SoftmaxInfo } from '../../ops/activation_softmax.js';
-import type { SoftmaxCeInfo } from '../../ops/loss_ops.js';
 import type { Block } from './heap.js';
 import { parallel, slotCount } from './pool.js';
 import { JOB } from './runtime.js';

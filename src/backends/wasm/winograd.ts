@@ -5,7 +5,7 @@
  * output gradient with the transposed, rotated kernel. The transformed weights are cached with
  * the weight block (heap.derived) until the weights are written.
  */
-import type { ConvPlan } from '../../ops/conv_ops.js';
+import type { ConvPlan } from '../../plans.js';
 import type { Block } from './heap.js';
 import { heap } from './heap.js';
 import { parallel } from './pool.js';

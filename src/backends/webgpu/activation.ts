@@ -6,13 +6,11 @@
  * the reference kernel (so a seed gives the same mask on every backend), packed one bit per
  * element, and expanded on the GPU: 1/32 of the mask's bytes cross the bus.
  */
-import type { ActInfo } from '../../ops/activation.js';
+import type { ActInfo, DropoutMaskInfo, SoftmaxInfo } from '../../plans.js';
 import { eluOps, geluOps, leakyReluOps, reluOps, sigmoidOps, siluOps, softplusOps, tanhOps } from '../../ops/activation.js';
 import type { PointwiseOps } from '../../ops/activation.js';
 import { logSoftmaxBackwardOp, logSoftmaxOp, softmaxBackwardOp, softmaxOp } from '../../ops/activation_softmax.js';
-import type { SoftmaxInfo } from '../../ops/activation_softmax.js';
 import { dropoutMaskOp } from '../../ops/activation_dropout.js';
-import type { DropoutMaskInfo } from '../../ops/activation_dropout.js';
 import { gpu } from './device.js';
 import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';

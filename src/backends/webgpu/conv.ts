@@ -14,8 +14,8 @@
  * for a stride-decomposed kernel to speed up). Batch and position share the GEMM's N dimension, so
  * small images still give wide products.
  */
+import type { ConvPlan } from '../../plans.js';
 import { convOp, convTransposeOp, convWeightGradOp } from '../../ops/conv_ops.js';
-import type { ConvPlan } from '../../ops/conv_ops.js';
 import { gemmParams, gemmProgram, planGemm, splitSum } from './gemm.js';
 import type { GemmPlan } from './gemm.js';
 import { gpu } from './device.js';

@@ -4,17 +4,14 @@
  * propagation in maximum/minimum, sign(NaN) = 0, round half to even (WGSL's round), pow with
  * Math.pow's special cases (wgsl_math.ts).
  */
+import type { BinaryInfo, ClampInfo, ClampTensorInfo, PowScalarInfo, RoundInfo, TernaryInfo, UnaryInfo } from '../../plans.js';
 import type { DType } from '../../dtype.js';
 import { addAlphaOp, addOp, divOp, mulOp, negOp, subOp } from '../../ops/elementwise.js';
-import type { BinaryInfo, UnaryInfo } from '../../ops/elementwise.js';
 import { eqOp, geOp, gtOp, leOp, ltOp, maximumOp, minimumOp, neOp, powOp, powScalarOp } from '../../ops/elementwise_binary.js';
-import type { PowScalarInfo } from '../../ops/elementwise_binary.js';
 import {
   absOp, ceilOp, cosOp, expOp, expm1Op, floorOp, log1pOp, logOp, reciprocalOp, roundOp, rsqrtOp, signOp, sinOp, sqrtOp, squareOp,
 } from '../../ops/elementwise_unary.js';
-import type { RoundInfo } from '../../ops/elementwise_unary.js';
 import { clampOp, clampTensorOp, whereOp } from '../../ops/elementwise_where.js';
-import type { ClampInfo, ClampTensorInfo, TernaryInfo } from '../../ops/elementwise_where.js';
 import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry } from './kernel.js';
 import { elemOf, runMap } from './map.js';

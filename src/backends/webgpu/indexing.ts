@@ -5,9 +5,9 @@
  * its input value, the src values whose index (at the same other coordinates) is its position,
  * in the reference's order (ascending position in the index tensor).
  */
+import type { GatherInfo, IndexSelectInfo } from '../../plans.js';
 import type { DType } from '../../dtype.js';
 import { gatherOp, indexSelectBackwardOp, indexSelectOp, scatterAddOp } from '../../ops/movement_index.js';
-import type { GatherInfo, IndexSelectInfo } from '../../ops/movement_index.js';
 import { stridesFor } from '../reference/movement_engine.js';
 import { gpu } from './device.js';
 import type { GpuEntry, GpuKernel } from './kernel.js';

@@ -7,13 +7,11 @@
  * The optimizer steps are one fused pass per parameter, with the reference's arithmetic in float32
  * (bias corrections and the step size computed on the host in double precision).
  */
+import type { AdamInfo, CopyInPlaceInfo, FillInfo, RunningUpdateInfo, SgdInfo } from '../../plans.js';
 import type { DType } from '../../dtype.js';
 import { copyOp, fillOp } from '../../ops/inplace.js';
-import type { CopyInfo, FillInfo } from '../../ops/inplace.js';
 import { runningUpdateOp } from '../../ops/norm_ops.js';
-import type { RunningUpdateInfo } from '../../ops/norm_ops.js';
 import { adamOp, sgdOp } from '../../ops/optim_ops.js';
-import type { AdamInfo, SgdInfo } from '../../ops/optim_ops.js';
 import { gpu } from './device.js';
 import type { GpuEntry, GpuKernel } from './kernel.js';
 import { entry, float32Only, groupsFor } from './kernel.js';
@@ -24,7 +22,7 @@ import { program } from './program.js';
 
 const onGpu = (_i: unknown, dtypes: readonly DType[]): boolean => dtypes.every((d) => d !== 'float64');
 
-const copy: GpuKernel<CopyInfo> = {
+const copy: GpuKernel<CopyInPlaceInfo> = {
   supports: onGpu,
   run: (info, [dst], [, src]) => {
     const from = elemOf(src!.dtype);

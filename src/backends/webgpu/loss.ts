@@ -5,12 +5,12 @@
  * for the dense outputs (the target distribution Q, the NLL gradient). The divisor Σ w[target]
  * over kept positions is summed by one workgroup in a fixed order.
  */
+import type { ClassInfo, PointLossInfo, SoftmaxCeInfo } from '../../plans.js';
 import type { DType } from '../../dtype.js';
 import {
   binaryCrossEntropyOp, binaryCrossEntropyWithLogitsOp, crossEntropyClassTargetOp, l1LossOp, mseLossOp, nllLossBackwardOp, nllLossOp,
   softmaxCrossEntropyBackwardOp, softmaxCrossEntropyOp,
 } from '../../ops/loss_ops.js';
-import type { ClassInfo, PointLossInfo, SoftmaxCeInfo } from '../../ops/loss_ops.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
 import type { GpuKernel } from './kernel.js';

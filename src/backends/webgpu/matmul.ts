@@ -6,8 +6,8 @@
  *   onto one shared B (info.stacked) is one tall product.
  * - linear: y = x·Wᵀ + b, W read transposed in place.
  */
+import type { LinearInfo, MatmulInfo } from '../../plans.js';
 import { matmulOp, linearOp } from '../../ops/matmul.js';
-import type { LinearInfo, MatmulInfo } from '../../ops/matmul.js';
 import { forEachMatrix } from '../reference/matmul.js';
 import { gemmParams, gemmProgram, planGemm } from './gemm.js';
 import type { GemmPlan } from './gemm.js';

@@ -14,15 +14,12 @@
  * float32 ↔ int32 (float → int truncates toward zero and wraps modulo 2^32 like JavaScript's
  * ToInt32, NaN and ±Infinity giving 0).
  */
+import type { CatInfo, CopyInfo, ExpandInfo, FlipInfo, PadInfo, PermuteInfo, RollInfo, SliceInfo, SplitInfo } from '../../plans.js';
 import type { DType } from '../../dtype.js';
 import { expandOp } from '../../ops/movement.js';
-import type { ExpandInfo } from '../../ops/movement.js';
 import { cloneOp, flipOp, permuteOp, rollOp, toOp } from '../../ops/movement_layout.js';
-import type { CopyInfo, FlipInfo, PermuteInfo, RollInfo } from '../../ops/movement_layout.js';
 import { catOp, sliceBackwardOp, sliceOp, splitOp } from '../../ops/movement_join.js';
-import type { CatInfo, SliceInfo, SplitInfo } from '../../ops/movement_join.js';
 import { padBackwardOp, padOp } from '../../ops/movement_pad.js';
-import type { PadInfo } from '../../ops/movement_pad.js';
 import { identityMap, stridesFor } from '../reference/movement_engine.js';
 import { padMaps } from '../reference/movement_pad.js';
 import { sliceMaps } from '../reference/movement_join.js';

@@ -4,7 +4,7 @@
  * per group whose threads sum strided slices and combine them in a tree. Statistics take two
  * passes (the mean, then the centred sum of squares), as the reference does.
  */
-import type { NormInfo } from '../../ops/norm_ops.js';
+import type { NormInfo } from '../../plans.js';
 import { normAffineGradOp, normAffineOp, normStandardizeBackwardOp, normStandardizeOp } from '../../ops/norm_ops.js';
 import { gpu } from './device.js';
 import type { GpuKernel } from './kernel.js';

@@ -9,8 +9,8 @@
  *   gradient of each max output whose index is this position, or each average output's share;
  * - maxPoolGather reads each plane at the indices.
  */
+import type { AvgPoolPlan, PoolPlan } from '../../plans.js';
 import type { DType } from '../../dtype.js';
-import type { AvgPoolPlan, PoolPlan } from '../../ops/pool_plan.js';
 import { adaptiveAvgPoolOp, adaptiveMaxPoolOp, avgPoolBackwardOp, avgPoolOp, maxPoolBackwardOp, maxPoolGatherOp, maxPoolOp } from '../../ops/pool_ops.js';
 import { gpu } from './device.js';
 import type { GpuKernel } from './kernel.js';

@@ -11,14 +11,12 @@
  * then the larger (smaller) value, then the earlier position, so any combination order gives the
  * reference's answer: the first NaN, else the first extreme element.
  */
+import type { CumsumInfo, ProdOthersInfo, ReduceInfo, VarInfo, VectorNormInfo } from '../../plans.js';
 import type { DType } from '../../dtype.js';
-import type { ReduceInfo } from '../../ops/reduce.js';
 import { meanOp, sumOp } from '../../ops/reduce.js';
 import { amaxOp, aminOp, argmaxOp, argminOp, maxDimOp, minDimOp } from '../../ops/reduce_minmax.js';
 import { logsumexpOp, normOp, stdOp, varOp } from '../../ops/reduce_stats.js';
 import { cumsumOp, prodOp, prodOthersOp } from '../../ops/reduce_prod.js';
-import type { CumsumInfo, ProdOthersInfo } from '../../ops/reduce_prod.js';
-import type { VarInfo, VectorNormInfo } from '../../ops/reduce_stats.js';
 import { gpu } from './device.js';
 import type { GpuBuf } from './runtime.js';
 import type { Program, Scalar } from './program.js';

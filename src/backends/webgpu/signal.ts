@@ -8,12 +8,10 @@
  *   several taps onto one column sum in the reference's order) and its adjoint Aᵀ(G) (a thread per
  *   weight, summing over images and output positions).
  */
+import type { CircularInfo, ConvMatrixInfo, SignalCorrelateInfo } from '../../plans.js';
 import { signalCorrelateOp } from '../../ops/signal.js';
-import type { SignalCorrelateInfo } from '../../ops/signal.js';
 import { circularConvolveOp, circularCorrelateOp } from '../../ops/signal_circular.js';
-import type { CircularInfo } from '../../ops/signal_circular.js';
 import { convMatrixOp, convMatrixWeightGradOp } from '../../ops/signal_convmatrix.js';
-import type { ConvMatrixInfo } from '../../ops/signal_convmatrix.js';
 import { tapTable } from '../reference/signal_convmatrix.js';
 import { stridesFor } from '../reference/movement_engine.js';
 import { gpu } from './device.js';
