@@ -92,7 +92,7 @@ const ROUND32: f32 = 12582912.0;
 
 // e^x. Inputs are clamped to [-104, 88.8], where the result is already 0 or +Infinity; the scale
 // 2^n is applied in two halves so that results in the subnormal range round once.
-export function exp4(x: v128): v128 {
+@inline export function exp4(x: v128): v128 {
   const xc = clampNaN(x, -104.0, 88.8);
   const j = reduce(xc);
   const n = f32x4.sub(j, splat(ROUND32));
@@ -100,6 +100,11 @@ export function exp4(x: v128): v128 {
   const ni = intOf(j);
   const n1 = i32x4.shr_s(ni, 1);
   return f32x4.mul(f32x4.mul(p, pow2i(n1)), pow2i(i32x4.sub(ni, n1)));
+}
+
+// e^x in one lane (the tails of runs that are not a multiple of four)
+@inline export function exp1(x: f32): f32 {
+  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
 }
 
 // e^x - 1 = 2^n·expm1(r) + (2^n - 1), exact in its last term for n <= 24; above, (1 + expm1(r))·2^n - 1.

@@ -19,7 +19,7 @@ import {
   RED_FIN_RAW, RED_FIN_DIV, RED_FIN_SQRTDIV, RED_FIN_LSE, RED_FIN_STAT,
 } from './abi';
 import { arg, ptr, at, hi2 } from './args';
-import { sexp, vexp } from './vexp';
+import { exp1, exp4 } from './mathf4';
 
 
 // The running state of one output (module globals are per thread: each thread has its instance).
@@ -77,19 +77,19 @@ export function runSqdev(p: usize, n: i32, mean: f64): f64 {
   return s;
 }
 
-// Σ exp(x - m), exp in f32 (assembly/vexp.ts), summed in f64.
+// Σ exp(x - m), exp in f32 (assembly/mathf4.ts exp4), summed in f64.
 export function runExp(p: usize, n: i32, m: f32): f64 {
   const mv = f32x4.splat(m);
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const e = vexp(f32x4.sub(v128.load(at(p, i)), mv));
+    const e = exp4(f32x4.sub(v128.load(at(p, i)), mv));
     a0 = f64x2.add(a0, f64x2.promote_low_f32x4(e));
     a1 = f64x2.add(a1, f64x2.promote_low_f32x4(hi2(e)));
   }
   const a = f64x2.add(a0, a1);
   let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-  for (; i < n; i++) s += <f64>sexp(load<f32>(at(p, i)) - m);
+  for (; i < n; i++) s += <f64>exp1(load<f32>(at(p, i)) - m);
   return s;
 }
 
@@ -342,14 +342,14 @@ function outerRange(p: usize, r: i32, c0: i32, c1: i32, k0: i32, k1: i32, kind: 
     } else if (kind == RED_KIND_SUMEXP) {
       const mp = at(statIn, o0);
       for (; j + 4 <= w; j += 4) {
-        const e = vexp(f32x4.sub(v128.load(at(rp, j)), v128.load(at(mp, j))));
+        const e = exp4(f32x4.sub(v128.load(at(rp, j)), v128.load(at(mp, j))));
         const a = acc + (<usize>j << 3);
         v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(e)));
         v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(hi2(e))), 16);
       }
       for (; j < w; j++) {
         const a = acc + (<usize>j << 3);
-        store<f64>(a, load<f64>(a) + <f64>sexp(load<f32>(at(rp, j)) - load<f32>(at(mp, j))));
+        store<f64>(a, load<f64>(a) + <f64>exp1(load<f32>(at(rp, j)) - load<f32>(at(mp, j))));
       }
     } else if (kind == RED_KIND_MAX) {
       for (; j + 4 <= w; j += 4) v128.store(at(acc, j), f32x4.pmax(v128.load(at(acc, j)), v128.load(at(rp, j))));

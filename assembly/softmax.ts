@@ -5,7 +5,7 @@
 //     column's running max / sums in the thread's scratch (layout softmaxCols).
 // As in the reference: the fibre max ignores NaN (a NaN then spreads through the sum of exps),
 // an all -Infinity fibre shifts by 0 (so softmax gives NaN, as PyTorch does), sums are f64, exp
-// is assembly/vexp.ts (≤ 1 ulp). Cross-entropy skips terms whose target weight is 0.
+// is assembly/mathf4.ts's exp4 (≤ 1 ulp, test/wasm_math.test.ts). Cross-entropy skips terms whose target weight is 0.
 import {
   SOFTMAX_X, SOFTMAX_X2, SOFTMAX_X3, SOFTMAX_Y, SOFTMAX_OUTER, SOFTMAX_LEN, SOFTMAX_INNER, SOFTMAX_MODE, SOFTMAX_PER, SOFTMAX_CB,
   SOFTMAX_SCR, softmaxCols_m, softmaxCols_s, softmaxCols_t, softmaxCols_end,
@@ -13,7 +13,7 @@ import {
 } from './abi';
 import { arg, ptr, at, at8 } from './args';
 import { runExp, runMax, runProd, runSum } from './reduce';
-import { sexp, vexp } from './vexp';
+import { exp1, exp4 } from './mathf4';
 
 
 // ---- rows (INNER = 1) ----------------------------------------------------------------------
@@ -30,7 +30,7 @@ function expStore(x: usize, y: usize, n: i32, m: f32): f64 {
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const e = vexp(f32x4.sub(v128.load(at(x, i)), mv));
+    const e = exp4(f32x4.sub(v128.load(at(x, i)), mv));
     v128.store(at(y, i), e);
     a0 = f64x2.add(a0, f64x2.promote_low_f32x4(e));
     a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1)));
@@ -38,7 +38,7 @@ function expStore(x: usize, y: usize, n: i32, m: f32): f64 {
   const a = f64x2.add(a0, a1);
   let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
   for (; i < n; i++) {
-    const e = sexp(load<f32>(at(x, i)) - m);
+    const e = exp1(load<f32>(at(x, i)) - m);
     store<f32>(at(y, i), e);
     s += <f64>e;
   }
@@ -78,8 +78,8 @@ function rowLogSoftmaxBwd(yp: usize, g: usize, o: usize, n: i32): void {
   const s = <f32>runSum(g, n);
   const sv = f32x4.splat(s);
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(at(o, i), f32x4.sub(v128.load(at(g, i)), f32x4.mul(vexp(v128.load(at(yp, i))), sv)));
-  for (; i < n; i++) store<f32>(at(o, i), load<f32>(at(g, i)) - sexp(load<f32>(at(yp, i))) * s);
+  for (; i + 4 <= n; i += 4) v128.store(at(o, i), f32x4.sub(v128.load(at(g, i)), f32x4.mul(exp4(v128.load(at(yp, i))), sv)));
+  for (; i < n; i++) store<f32>(at(o, i), load<f32>(at(g, i)) - exp1(load<f32>(at(yp, i))) * s);
 }
 
 // Σ_c q_c·(lse - x_c) over the terms with q_c ≠ 0, in f64.
@@ -102,12 +102,12 @@ function rowCeBwd(x: usize, q: usize, g: f32, o: usize, n: i32): void {
   const mv = f32x4.splat(m), av = f32x4.splat(A), rv = f32x4.splat(rs), gv = f32x4.splat(g), zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const pr = f32x4.mul(vexp(f32x4.sub(v128.load(at(x, i)), mv)), rv);
+    const pr = f32x4.mul(exp4(f32x4.sub(v128.load(at(x, i)), mv)), rv);
     const f = f32x4.sub(f32x4.mul(pr, av), v128.load(at(q, i)));
     v128.store(at(o, i), v128.bitselect(zero, f32x4.mul(f, gv), f32x4.eq(f, zero)));
   }
   for (; i < n; i++) {
-    const f = sexp(load<f32>(at(x, i)) - m) * rs * A - load<f32>(at(q, i));
+    const f = exp1(load<f32>(at(x, i)) - m) * rs * A - load<f32>(at(q, i));
     store<f32>(at(o, i), f == 0 ? 0 : f * g);
   }
 }
@@ -136,14 +136,14 @@ function colExpSum(x: usize, y: usize, rs: usize, size: i32, w: i32, mp: usize, 
     const row = x + <usize>k * rs, out = y + <usize>k * rs;
     let j = 0;
     for (; j + 4 <= w; j += 4) {
-      const e = vexp(f32x4.sub(v128.load(at(row, j)), v128.load(at(mp, j))));
+      const e = exp4(f32x4.sub(v128.load(at(row, j)), v128.load(at(mp, j))));
       if (y != 0) v128.store(at(out, j), e);
       const a = at8(sp, j);
       v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(e)));
       v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1))), 16);
     }
     for (; j < w; j++) {
-      const e = sexp(load<f32>(at(row, j)) - load<f32>(at(mp, j)));
+      const e = exp1(load<f32>(at(row, j)) - load<f32>(at(mp, j)));
       if (y != 0) store<f32>(at(out, j), e);
       store<f64>(at8(sp, j), load<f64>(at8(sp, j)) + <f64>e);
     }
@@ -200,11 +200,11 @@ function colUnit(p: usize, mode: i32, pi: i32, q0: i32, w: i32, slot: i32): void
       let j = 0;
       for (; j + 4 <= w; j += 4) {
         const yv = v128.load(at(yr, j)), gv = v128.load(at(gr, j)), sv = v128.load(at(tp, j));
-        v128.store(at(orow, j), soft ? f32x4.mul(yv, f32x4.sub(gv, sv)) : f32x4.sub(gv, f32x4.mul(vexp(yv), sv)));
+        v128.store(at(orow, j), soft ? f32x4.mul(yv, f32x4.sub(gv, sv)) : f32x4.sub(gv, f32x4.mul(exp4(yv), sv)));
       }
       for (; j < w; j++) {
         const yv = load<f32>(at(yr, j)), gv = load<f32>(at(gr, j)), sv = load<f32>(at(tp, j));
-        store<f32>(at(orow, j), soft ? yv * (gv - sv) : gv - sexp(yv) * sv);
+        store<f32>(at(orow, j), soft ? yv * (gv - sv) : gv - exp1(yv) * sv);
       }
     }
   } else if (mode == SM_MODE_CE) {
@@ -238,12 +238,12 @@ function colUnit(p: usize, mode: i32, pi: i32, q0: i32, w: i32, slot: i32): void
       const xr = x + <usize>k * rs, qr = x2 + <usize>k * rs, orow = yo + <usize>k * rs;
       let j = 0;
       for (; j + 4 <= w; j += 4) {
-        const pr = f32x4.mul(vexp(f32x4.sub(v128.load(at(xr, j)), v128.load(at(mp, j)))), v128.load(at(sp, j)));
+        const pr = f32x4.mul(exp4(f32x4.sub(v128.load(at(xr, j)), v128.load(at(mp, j)))), v128.load(at(sp, j)));
         const f = f32x4.sub(f32x4.mul(pr, v128.load(at(tp, j))), v128.load(at(qr, j)));
         v128.store(at(orow, j), v128.bitselect(zero, f32x4.mul(f, v128.load(at(g, j))), f32x4.eq(f, zero)));
       }
       for (; j < w; j++) {
-        const f = sexp(load<f32>(at(xr, j)) - load<f32>(at(mp, j))) * load<f32>(at(sp, j)) * load<f32>(at(tp, j)) - load<f32>(at(qr, j));
+        const f = exp1(load<f32>(at(xr, j)) - load<f32>(at(mp, j))) * load<f32>(at(sp, j)) * load<f32>(at(tp, j)) - load<f32>(at(qr, j));
         store<f32>(at(orow, j), f == 0 ? 0 : f * load<f32>(at(g, j)));
       }
     }
