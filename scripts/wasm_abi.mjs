@@ -69,15 +69,10 @@ export const BLOCKS = {
   // BASE/REL tables of element offsets (0: affine, i·BSTRIDE / i·RSTRIDE); STATIN/STATOUT per-output statistics between passes;
   // PART 16 bytes per (part, output); SCR the threads' column accumulators (SCRATCH reduceCols)
   reduce: ['X', 'X2', 'Y', 'Y2', 'IDX', 'MODE', 'KIND', 'FIN', 'L', 'NSEG', 'NOUT', 'BASE', 'REL', 'PARTS', 'PER', 'CB', 'NCH', 'STATIN', 'STATOUT', 'PART', 'DIV', 'SCR', 'BSTRIDE', 'RSTRIDE'],
-  // codes, not blocks: the field indices are the values (one table for both sides)
-  redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
-  redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],
   // softmax family and fused cross-entropy over [OUTER, SIZE, INNER] fibres (assembly/softmax.ts)
   softmax: ['X', 'X2', 'X3', 'Y', 'OUTER', 'LEN', 'INNER', 'MODE', 'PER', 'CB', 'SCR'],
-  smMode: ['SOFTMAX', 'LOG_SOFTMAX', 'SOFTMAX_BWD', 'LOG_SOFTMAX_BWD', 'CE', 'CE_BWD'],
   // class-index losses (assembly/loss.ts); EPS: address of ε (f64); unit -1 computes TOTAL alone
   classLoss: ['X', 'T', 'W', 'Y', 'TOTAL', 'OUTER', 'C', 'INNER', 'IGNORE', 'MODE', 'PER', 'EPS'],
-  clMode: ['Q', 'NLL', 'NLL_BWD'],
   pointLoss: ['X', 'T', 'Y', 'N', 'PER', 'MODE'],
   // movement (assembly/move.ts)
   gather: ['X', 'Y', 'OFF', 'RANK', 'SHAPE', 'MAPS', 'MOFF', 'LAST', 'STRIDE', 'FILL', 'ROWS', 'PER', 'A0', 'PRE', 'MID', 'SCR'],
@@ -89,12 +84,20 @@ export const BLOCKS = {
   // end, DIV their f64 divisor factors, OVR a divisor override (0: none), [OWA, OWB) the W range of
   // full windows KS apart
   pool: ['X', 'Y', 'IDX', 'PLANES', 'ID', 'IH', 'IW', 'OD', 'OH', 'OW', 'LO', 'HI', 'S0', 'S1', 'S2', 'DIV', 'OVR', 'MODE', 'PER', 'OWA', 'OWB', 'KS'],
-  poolMode: ['MAX', 'AVG', 'MAX_BWD', 'GATHER', 'AVG_BWD'],
 };
 
 // ENUMS: name → list of codes. Generated: NAME_CODE = index (AssemblyScript, upper case) and
 // NAME = { code: index } (TypeScript).
 export const ENUMS = {
+  // reductions (assembly/reduce.ts): what is accumulated, and how the result is finished
+  redKind: ['SUM', 'SQDEV', 'SUMEXP', 'MAX', 'ARGMAX', 'ARGMIN', 'DOT'],
+  redFin: ['RAW', 'DIV', 'SQRTDIV', 'LSE', 'STAT'],
+  // softmax family and fused cross-entropy (assembly/softmax.ts)
+  smMode: ['SOFTMAX', 'LOG_SOFTMAX', 'SOFTMAX_BWD', 'LOG_SOFTMAX_BWD', 'CE', 'CE_BWD'],
+  // class-index losses (assembly/loss.ts)
+  clMode: ['Q', 'NLL', 'NLL_BWD'],
+  // window pools and their backward ops (assembly/pool_window.ts)
+  poolMode: ['MAX', 'AVG', 'MAX_BWD', 'GATHER', 'AVG_BWD'],
   // element-wise map operations (assembly/eltwise*.ts); F/I: float32/int32 operands
   eltOp: [
     // no operand, one operand

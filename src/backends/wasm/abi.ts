@@ -33,23 +33,11 @@ export const ADAM = { F: 0, FLAGS: 18, N: 19, PER: 20, P: 21, G: 22, M: 23, V: 2
 /** Parameter block `reduce` (i32 indices). */
 export const REDUCE = { X: 0, X2: 1, Y: 2, Y2: 3, IDX: 4, MODE: 5, KIND: 6, FIN: 7, L: 8, NSEG: 9, NOUT: 10, BASE: 11, REL: 12, PARTS: 13, PER: 14, CB: 15, NCH: 16, STATIN: 17, STATOUT: 18, PART: 19, DIV: 20, SCR: 21, BSTRIDE: 22, RSTRIDE: 23, SIZE: 24 } as const;
 
-/** Parameter block `redKind` (i32 indices). */
-export const RED_KIND = { SUM: 0, SQDEV: 1, SUMEXP: 2, MAX: 3, ARGMAX: 4, ARGMIN: 5, DOT: 6, SIZE: 7 } as const;
-
-/** Parameter block `redFin` (i32 indices). */
-export const RED_FIN = { RAW: 0, DIV: 1, SQRTDIV: 2, LSE: 3, STAT: 4, SIZE: 5 } as const;
-
 /** Parameter block `softmax` (i32 indices). */
 export const SOFTMAX = { X: 0, X2: 1, X3: 2, Y: 3, OUTER: 4, LEN: 5, INNER: 6, MODE: 7, PER: 8, CB: 9, SCR: 10, SIZE: 11 } as const;
 
-/** Parameter block `smMode` (i32 indices). */
-export const SM_MODE = { SOFTMAX: 0, LOG_SOFTMAX: 1, SOFTMAX_BWD: 2, LOG_SOFTMAX_BWD: 3, CE: 4, CE_BWD: 5, SIZE: 6 } as const;
-
 /** Parameter block `classLoss` (i32 indices). */
 export const CLASS_LOSS = { X: 0, T: 1, W: 2, Y: 3, TOTAL: 4, OUTER: 5, C: 6, INNER: 7, IGNORE: 8, MODE: 9, PER: 10, EPS: 11, SIZE: 12 } as const;
-
-/** Parameter block `clMode` (i32 indices). */
-export const CL_MODE = { Q: 0, NLL: 1, NLL_BWD: 2, SIZE: 3 } as const;
 
 /** Parameter block `pointLoss` (i32 indices). */
 export const POINT_LOSS = { X: 0, T: 1, Y: 2, N: 3, PER: 4, MODE: 5, SIZE: 6 } as const;
@@ -68,9 +56,6 @@ export const NORM_WRITE = { X: 0, X2: 1, Y: 2, G: 3, B: 4, ROWS: 5, MODE: 6, ST:
 
 /** Parameter block `pool` (i32 indices). */
 export const POOL = { X: 0, Y: 1, IDX: 2, PLANES: 3, ID: 4, IH: 5, IW: 6, OD: 7, OH: 8, OW: 9, LO: 10, HI: 11, S0: 12, S1: 13, S2: 14, DIV: 15, OVR: 16, MODE: 17, PER: 18, OWA: 19, OWB: 20, KS: 21, SIZE: 22 } as const;
-
-/** Parameter block `poolMode` (i32 indices). */
-export const POOL_MODE = { MAX: 0, AVG: 1, MAX_BWD: 2, GATHER: 3, AVG_BWD: 4, SIZE: 5 } as const;
 
 const up4 = (n: number): number => (n + 3) & ~3;
 const up8 = (n: number): number => (n + 7) & ~7;
@@ -134,6 +119,21 @@ export function gatherRowsScratch(a: { RANK: number }): number {
   const { RANK } = a;
   return (up4(RANK));
 }
+
+/** Codes of `redKind`. */
+export const RED_KIND = { SUM: 0, SQDEV: 1, SUMEXP: 2, MAX: 3, ARGMAX: 4, ARGMIN: 5, DOT: 6 } as const;
+
+/** Codes of `redFin`. */
+export const RED_FIN = { RAW: 0, DIV: 1, SQRTDIV: 2, LSE: 3, STAT: 4 } as const;
+
+/** Codes of `smMode`. */
+export const SM_MODE = { SOFTMAX: 0, LOG_SOFTMAX: 1, SOFTMAX_BWD: 2, LOG_SOFTMAX_BWD: 3, CE: 4, CE_BWD: 5 } as const;
+
+/** Codes of `clMode`. */
+export const CL_MODE = { Q: 0, NLL: 1, NLL_BWD: 2 } as const;
+
+/** Codes of `poolMode`. */
+export const POOL_MODE = { MAX: 0, AVG: 1, MAX_BWD: 2, GATHER: 3, AVG_BWD: 4 } as const;
 
 /** Codes of `eltOp`. */
 export const ELT_OP = { fill: 0, copy: 1, f2i: 2, i2f: 3, negF: 4, negI: 5, absF: 6, absI: 7, signF: 8, signI: 9, squareF: 10, squareI: 11, recip: 12, sqrt: 13, rsqrt: 14, exp: 15, log: 16, log1p: 17, expm1: 18, sin: 19, cos: 20, floor: 21, ceil: 22, round: 23, roundUp: 24, roundDown: 25, powS: 26, cube: 27, powHalf: 28, clampSF: 29, clampSI: 30, relu: 31, leaky: 32, sigmoid: 33, tanh: 34, gelu: 35, geluTanh: 36, softplus: 37, elu: 38, silu: 39, addF: 40, addI: 41, subF: 42, subI: 43, mulF: 44, mulI: 45, div: 46, addAlphaF: 47, addAlphaI: 48, pow: 49, maxF: 50, maxI: 51, minF: 52, minI: 53, eqF: 54, eqI: 55, neF: 56, neI: 57, ltF: 58, ltI: 59, leF: 60, leI: 61, gtF: 62, gtI: 63, geF: 64, geI: 65, reluBwd: 66, leakyBwd: 67, sigmoidBwd: 68, tanhBwd: 69, geluBwd: 70, geluTanhBwd: 71, softplusBwd: 72, eluBwd: 73, siluBwd: 74, whereF: 75, whereI: 76, clampLoF: 77, clampHiF: 78, clampF: 79, clampLoI: 80, clampHiI: 81, clampI: 82 } as const;
