@@ -123,7 +123,7 @@ async function train(flags: FlagValues, given: ReadonlySet<string>, dir: string,
 
   const onGpu = flags['backend'] === 'webgpu';
   if (onGpu && flags['diagnostics']) {
-    throw new ValueError({ op: 'convkit train', arg: '--diagnostics', expected: 'a CPU backend (the diagnostics read every layer synchronously)', got: '--backend webgpu' });
+    throw new ValueError({ op: OP, arg: '--diagnostics', expected: 'a CPU backend (the diagnostics read every layer synchronously)', got: '--backend webgpu' });
   }
   await setBackend(flags['backend'] as string);
   if (flags['threads'] !== undefined) setNumThreads(flags['threads'] as number);
